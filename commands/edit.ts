@@ -1,0 +1,46 @@
+import { ApplicationCommandOptionType, type Attachment } from 'discord.js';
+import { UserError } from '../src/errors.js';
+import type { Command } from '../src/discord/command.js';
+import { cleanPrompt, PROMPT_MAX, startCommandJob } from '../src/discord/start-job.js';
+import type { InputSource } from '../src/jobs/types.js';
+
+const IMAGE_OPTIONS = ['image', 'image2', 'image3'] as const;
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+
+export function attachmentSource(a: Attachment): InputSource {
+  return { filename: a.name, declaredSize: a.size, url: () => Promise.resolve(a.url) };
+}
+
+export default {
+  data: {
+    name: 'edit',
+    description: 'Edit or combine up to three images with an instruction',
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'prompt',
+        description: 'What to change, e.g. “put the dress from image 1 on the model in image 2”',
+        required: true,
+        min_length: 1,
+        max_length: PROMPT_MAX,
+      },
+      { type: ApplicationCommandOptionType.Attachment, name: 'image', description: 'Image 1', required: true },
+      { type: ApplicationCommandOptionType.Attachment, name: 'image2', description: 'Image 2', required: false },
+      { type: ApplicationCommandOptionType.Attachment, name: 'image3', description: 'Image 3', required: false },
+    ],
+  },
+  async execute(interaction, ctx) {
+    const prompt = cleanPrompt(interaction.options.getString('prompt', true));
+    const attachments = IMAGE_OPTIONS.flatMap((name) => interaction.options.getAttachment(name) ?? []);
+    for (const a of attachments) {
+      // Said now rather than after a wait in the queue; the bytes are checked again when they arrive.
+      if (a.size > ctx.config.maxInputBytes) {
+        throw new UserError(`“${a.name}” is ${mb(a.size)}; the most I accept is ${mb(ctx.config.maxInputBytes)}.`);
+      }
+      if (a.contentType && !a.contentType.startsWith('image/')) {
+        throw new UserError(`“${a.name}” is not an image (${a.contentType.split(';')[0]}).`);
+      }
+    }
+    await startCommandJob(interaction, ctx, { kind: 'edit', prompt, inputs: attachments.map(attachmentSource) });
+  },
+} satisfies Command;

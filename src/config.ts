@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/** Every setting the bot reads. Nothing else in the code base looks at process.env. */
+export interface Config {
+  readonly discordToken: string;
+  readonly geminiApiKey: string;
+  readonly geminiModel: string;
+  readonly discordGuildId: string | undefined;
+  readonly discordApiUrl: string;
+  readonly geminiBaseUrl: string | undefined;
+  readonly geminiRpm: number;
+  readonly geminiConcurrency: number;
+  readonly geminiTimeoutMs: number;
+  readonly geminiMaxAttempts: number;
+  readonly geminiRetryBudgetMs: number;
+  readonly userRpm: number;
+  readonly userDailyLimit: number;
+  readonly maxQueue: number;
+  readonly attachmentHosts: readonly string[];
+  readonly maxInputBytes: number;
+  readonly maxInputSide: number;
+  readonly messageContentIntent: boolean;
+  readonly allowedGuilds: readonly string[];
+  readonly allowDms: boolean;
+  readonly redisUrl: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const HINTS: Record<string, string> = {
+  DISCORD_TOKEN:
+    'the bot token: Discord Developer Portal -> your application -> Bot -> Reset Token (https://discord.com/developers/applications)',
+  GEMINI_API_KEY: 'a Gemini API key: https://aistudio.google.com/apikey',
+  DISCORD_API_URL: 'an http(s) URL such as https://discord.com/api',
+  GEMINI_BASE_URL: 'an http(s) URL, or leave it unset for Google’s endpoint',
+  DISCORD_GUILD_ID: 'a server id (Discord settings -> Advanced -> Developer Mode, then right-click the server -> Copy Server ID)',
+  REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
+};
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const str = () => z.preprocess(emptyToUndefined, z.string().trim());
+const optionalStr = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
+const url = () => z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }));
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+const list = (fallback: string) =>
+  z.preprocess(
+    (v) => emptyToUndefined(v) ?? fallback,
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0),
+    ),
+  );
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a numeric Discord id');
+
+const schema = z.object({
+  DISCORD_TOKEN: str().pipe(z.string().min(30, 'looks too short to be a bot token')),
+  GEMINI_API_KEY: str().pipe(z.string().min(10, 'looks too short to be an API key')),
+  GEMINI_MODEL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be a model name such as gemini-2.5-flash-image')
+      .default('gemini-2.5-flash-image'),
+  ),
+  DISCORD_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
+  DISCORD_API_URL: url().default('https://discord.com/api'),
+  GEMINI_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  GEMINI_RPM: int(1, 100_000, 10),
+  GEMINI_CONCURRENCY: int(1, 100, 2),
+  GEMINI_TIMEOUT_MS: int(1000, 600_000, 120_000),
+  GEMINI_MAX_ATTEMPTS: int(1, 10, 4),
+  GEMINI_RETRY_BUDGET_MS: int(1000, 3_600_000, 300_000),
+  USER_RPM: int(1, 1000, 3),
+  USER_DAILY_LIMIT: int(0, 1_000_000, 50),
+  MAX_QUEUE: int(1, 100_000, 100),
+  ATTACHMENT_HOSTS: list('cdn.discordapp.com,media.discordapp.net'),
+  MAX_INPUT_BYTES: int(1024, 200 * 1024 * 1024, 25 * 1024 * 1024),
+  MAX_INPUT_SIDE: int(256, 16_384, 4096),
+  MESSAGE_CONTENT_INTENT: bool(false),
+  ALLOWED_GUILDS: list(''),
+  ALLOW_DMS: bool(false),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  DATA_DIR: str().default('./data'),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  SHUTDOWN_GRACE_MS: int(0, 600_000, 25_000),
+});
+
+export interface LoadOptions {
+  /** `npm run register` talks only to Discord: it needs no Gemini key. */
+  readonly requireGemini?: boolean;
+}
+
+/** The process environment (after dotenv has read .env): the only read of process.env in the bot. */
+export function loadConfigFromEnvironment(options?: LoadOptions): Config {
+  return loadConfig(process.env, options);
+}
+
+/** Parses the environment once; throws ConfigError listing every problem with a hint on how to fix it. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  { requireGemini = true }: LoadOptions = {},
+): Config {
+  const parsed = schema.safeParse(requireGemini ? env : { GEMINI_API_KEY: 'unused-by-this-command', ...env });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const missing = issue.code === 'invalid_type' && env[key] === undefined;
+      const what = missing ? 'is missing' : `is not valid: ${issue.message}`;
+      const hint = HINTS[key];
+      return `${key} ${what}${hint ? ` (set it to ${hint})` : ''}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  for (const host of e.ATTACHMENT_HOSTS) {
+    if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(host)) {
+      throw new ConfigError([`ATTACHMENT_HOSTS entry "${host}" is not a host or host:port`]);
+    }
+  }
+  for (const id of e.ALLOWED_GUILDS) {
+    if (!/^\d{17,20}$/.test(id)) throw new ConfigError([`ALLOWED_GUILDS entry "${id}" is not a server id`]);
+  }
+  return Object.freeze({
+    discordToken: e.DISCORD_TOKEN,
+    geminiApiKey: e.GEMINI_API_KEY,
+    geminiModel: e.GEMINI_MODEL,
+    discordGuildId: e.DISCORD_GUILD_ID,
+    discordApiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+    geminiBaseUrl: e.GEMINI_BASE_URL?.replace(/\/+$/, ''),
+    geminiRpm: e.GEMINI_RPM,
+    geminiConcurrency: e.GEMINI_CONCURRENCY,
+    geminiTimeoutMs: e.GEMINI_TIMEOUT_MS,
+    geminiMaxAttempts: e.GEMINI_MAX_ATTEMPTS,
+    geminiRetryBudgetMs: e.GEMINI_RETRY_BUDGET_MS,
+    userRpm: e.USER_RPM,
+    userDailyLimit: e.USER_DAILY_LIMIT,
+    maxQueue: e.MAX_QUEUE,
+    attachmentHosts: Object.freeze([...e.ATTACHMENT_HOSTS]),
+    maxInputBytes: e.MAX_INPUT_BYTES,
+    maxInputSide: e.MAX_INPUT_SIDE,
+    messageContentIntent: e.MESSAGE_CONTENT_INTENT,
+    allowedGuilds: Object.freeze([...e.ALLOWED_GUILDS]),
+    allowDms: e.ALLOW_DMS,
+    redisUrl: e.REDIS_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  });
+}

@@ -1,0 +1,13 @@
+import type { Config } from './config.js';
+import type { JobPipeline } from './jobs/pipeline.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
+
+/** The one object handed to every handler; nothing else is shared between modules. */
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly pipeline: JobPipeline;
+  readonly store: Store;
+  newJobId(): string;
+}

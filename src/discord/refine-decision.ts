@@ -1,0 +1,60 @@
+import type { ResultRecord } from '../store/store.js';
+
+/** The facts about an incoming message that decide whether it asks to refine a picture. */
+export interface MessageFacts {
+  readonly authorIsBot: boolean;
+  readonly botId: string;
+  readonly content: string;
+  readonly attachmentCount: number;
+  readonly mentionsBot: boolean;
+  /** With the MessageContent intent an empty message really is empty; without it, it may be unreadable. */
+  readonly contentIntent: boolean;
+  /** The message it replies to, when it is a reply. */
+  readonly replyTo?: { readonly messageId: string; readonly authorId: string | undefined } | undefined;
+  readonly channelId: string;
+  /** Set when the message is in a thread. */
+  readonly thread?: { readonly ownerId: string | null } | undefined;
+}
+
+export type RefineDecision =
+  | { readonly kind: 'ignore' }
+  /** Replying to a picture in a channel: the refine goes into a thread started on it. */
+  | { readonly kind: 'refine'; readonly parent: ResultRecord; readonly placement: 'new-thread' | 'here' }
+  /** The user clearly meant the bot but the message is unreadable (no MessageContent intent). */
+  | { readonly kind: 'hint'; readonly message: string };
+
+export interface RefineLookup {
+  getResult(messageId: string): ResultRecord | undefined;
+  latestInThread(threadId: string): ResultRecord | undefined;
+}
+
+export const UNREADABLE_HINT =
+  'I can’t read replies that don’t ping me. Reply again with the mention on (the @ toggle in the reply bar), or mention me in your message.';
+
+/**
+ * Decides what a message means: a reply to one of the bot's pictures refines that picture (in a
+ * new thread when it is in a channel); any other message in a thread the bot started refines the
+ * thread's latest picture. Everything else is ordinary chat and is left alone.
+ */
+export function decideRefine(m: MessageFacts, store: RefineLookup): RefineDecision {
+  if (m.authorIsBot) return { kind: 'ignore' };
+  const empty = m.content.trim() === '' && m.attachmentCount === 0;
+
+  if (m.replyTo) {
+    if (m.replyTo.authorId !== m.botId) return { kind: 'ignore' };
+    const parent = store.getResult(m.replyTo.messageId);
+    if (!parent) return { kind: 'ignore' };
+    if (empty) {
+      return m.mentionsBot || m.contentIntent ? { kind: 'ignore' } : { kind: 'hint', message: UNREADABLE_HINT };
+    }
+    return { kind: 'refine', parent, placement: m.thread ? 'here' : 'new-thread' };
+  }
+
+  if (m.thread && m.thread.ownerId === m.botId) {
+    if (empty) return { kind: 'ignore' };
+    // A thread the bot started on a picture has that picture's id; later pictures live inside it.
+    const latest = store.latestInThread(m.channelId) ?? store.getResult(m.channelId);
+    return latest ? { kind: 'refine', parent: latest, placement: 'here' } : { kind: 'ignore' };
+  }
+  return { kind: 'ignore' };
+}

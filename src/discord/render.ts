@@ -1,0 +1,80 @@
+import { escapeMarkdown } from 'discord.js';
+import type { JobResult, JobStatus } from '../jobs/types.js';
+
+export const MESSAGE_LIMIT = 2000;
+
+/**
+ * Makes user or model text inert inside a message: no markdown that could break the layout, no
+ * mention or link syntax that could ping or mislead (allowedMentions already stops pings; this also
+ * stops "@everyone" from looking like one).
+ */
+export function inertText(text: string): string {
+  return escapeMarkdown(text.replace(/\r/g, ''))
+    .replace(/@(everyone|here)/gi, '@\u200b$1')
+    .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200b$2>')
+    .replace(/<\/?(\w+):(\d+)>/g, '<\u200b$1:$2>');
+}
+
+/** Cuts text to a length at a word boundary when one is near, marking the cut. */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.7 ? cut.slice(0, space) : cut}…`;
+}
+
+/** The prompt as echoed back: one line, inert, short. */
+export function echoPrompt(prompt: string, max = 300): string {
+  return inertText(shorten(prompt.replace(/\s+/g, ' ').trim(), max));
+}
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/** Joins lines and keeps the whole within Discord's limit, cutting the longest (last) part first. */
+function fit(head: string, body: string, tail = ''): string {
+  const room = MESSAGE_LIMIT - head.length - tail.length - 2;
+  const middle = body ? `\n${room > 20 ? shorten(body, room) : ''}` : '';
+  return `${head}${middle}${tail ? `\n${tail}` : ''}`.slice(0, MESSAGE_LIMIT);
+}
+
+export function renderProgress(status: JobStatus, prompt: string): string {
+  const echo = echoPrompt(prompt, 200);
+  if (status.state === 'queued') {
+    return status.position <= 1
+      ? `⏳ Next in line: **${echo}**`
+      : `⏳ Waiting in line (position ${status.position}): **${echo}**`;
+  }
+  return status.attempt > 1
+    ? `🎨 Still working on **${echo}** (Gemini was busy; try ${status.attempt})…`
+    : `🎨 Generating **${echo}**…`;
+}
+
+/** The words of a finished job; files travel beside them. */
+export function renderResult(result: JobResult, prompt: string, userId: string): string {
+  const echo = echoPrompt(prompt);
+  switch (result.kind) {
+    case 'images': {
+      const notes = result.images.flatMap((i) => (i.note ? [`-# ${i.note}`] : [])).join('\n');
+      const text = result.text ? quote(inertText(result.text)) : '';
+      return fit(`🎨 **${echo}** — for <@${userId}>`, text, notes);
+    }
+    case 'text':
+      return fit(
+        `💬 Gemini answered in words instead of a picture for **${echo}**:`,
+        quote(inertText(result.text)),
+        '-# Try rephrasing the request as a description of the picture you want.',
+      );
+    case 'refused':
+      return fit(
+        `🚫 No picture for **${echo}**. ${result.explanation}`,
+        result.detail ? `Gemini said: ${quote(inertText(result.detail))}` : '',
+      );
+    case 'failed':
+      return fit(`⚠️ ${result.message}`, '', `-# Request: **${echo}**`);
+  }
+}

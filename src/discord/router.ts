@@ -1,0 +1,86 @@
+import {
+  Events,
+  MessageFlags,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type Client,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import type { AppContext } from '../context.js';
+import { GENERIC_FAILURE, UserError } from '../errors.js';
+import type { Command } from './command.js';
+import { handleRefineMessage } from './refine.js';
+
+const NO_PINGS = { parse: [] as const };
+
+/** Why the bot will not work here, or undefined when it will. */
+export function accessProblem(
+  where: { guildId: string | null; canAttach: boolean },
+  config: AppContext['config'],
+): string | undefined {
+  if (!where.guildId) return config.allowDms ? undefined : 'I only work in servers, not in direct messages.';
+  if (config.allowedGuilds.length > 0 && !config.allowedGuilds.includes(where.guildId)) {
+    return 'Sorry, I am not enabled for this server.';
+  }
+  if (!where.canAttach) {
+    return 'I need the **Attach Files** permission in this channel to post pictures. Please ask a server admin.';
+  }
+  return undefined;
+}
+
+/** Answers a failed interaction in whatever state it is in: nothing sent, deferred, or replied. */
+async function answerError(interaction: ChatInputCommandInteraction, text: string): Promise<void> {
+  const payload = { content: `⚠️ ${text}`, allowedMentions: NO_PINGS };
+  if (interaction.deferred) await interaction.editReply(payload);
+  else if (interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+  else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+}
+
+export async function routeInteraction(
+  interaction: Interaction,
+  commands: ReadonlyMap<string, Command>,
+  ctx: AppContext,
+): Promise<void> {
+  if (!interaction.isChatInputCommand()) return;
+  const command = commands.get(interaction.commandName);
+  const log = ctx.log.child({ interactionId: interaction.id, command: interaction.commandName, userId: interaction.user.id });
+  try {
+    if (!command) throw new UserError('I do not know that command any more; it may be from an older version of me.');
+    const problem = accessProblem(
+      {
+        guildId: interaction.guildId,
+        // In DMs there are no permissions to check; elsewhere Discord tells us what we may do here.
+        canAttach: !interaction.guildId || interaction.appPermissions.has(PermissionFlagsBits.AttachFiles),
+      },
+      ctx.config,
+    );
+    if (problem) throw new UserError(problem);
+    await command.execute(interaction, ctx);
+  } catch (err) {
+    if (!(err instanceof UserError)) log.error({ err }, 'command failed');
+    await answerError(interaction, err instanceof UserError ? err.message : GENERIC_FAILURE).catch((e: unknown) =>
+      log.warn({ err: e }, 'could not tell the user about a failed command'),
+    );
+  }
+}
+
+export async function routeMessage(message: Message, ctx: AppContext): Promise<void> {
+  if (message.author.bot || message.system) return;
+  if (accessProblem({ guildId: message.guildId, canAttach: true }, ctx.config)) return;
+  try {
+    await handleRefineMessage(message, ctx);
+  } catch (err) {
+    ctx.log.error({ err, messageId: message.id }, 'refine failed');
+    await message
+      .reply({ content: `⚠️ ${err instanceof UserError ? err.message : GENERIC_FAILURE}`, allowedMentions: { ...NO_PINGS, repliedUser: false } })
+      .catch(() => undefined);
+  }
+}
+
+/** Wires Discord events to the handlers. The safety net above answers whatever a handler did not. */
+export function attachRouter(client: Client, commands: readonly Command[], ctx: AppContext): void {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+  client.on(Events.InteractionCreate, (interaction) => void routeInteraction(interaction, byName, ctx));
+  client.on(Events.MessageCreate, (message) => void routeMessage(message, ctx));
+}

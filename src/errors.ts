@@ -1,0 +1,9 @@
+/** An error whose message is safe and useful to show the user as it is. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export const GENERIC_FAILURE = 'Something went wrong on my side while making your picture. Please try again.';

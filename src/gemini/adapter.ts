@@ -1,0 +1,94 @@
+import { GoogleGenAI } from '@google/genai';
+import type { Logger } from '../logger.js';
+import { classifyGeminiError } from './errors.js';
+import { responseToOutcome } from './outcome.js';
+import { buildContents } from './request.js';
+import { nextRetryDelay, sleep, type RetryPolicy } from './retry.js';
+import type { GeminiFailure, GenerateRequest, Outcome } from './types.js';
+
+/** The slot every Gemini attempt must hold: the global quota and concurrency. */
+export interface GeminiGate {
+  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  /** Gemini said the quota is exhausted: nobody may call it for this long. */
+  backOff(ms: number): void;
+}
+
+export interface GenerateOptions {
+  readonly signal?: AbortSignal;
+  readonly log?: Logger;
+  /** Called when an attempt starts (after the gate let it through). */
+  readonly onAttempt?: (attempt: number) => void;
+}
+
+export interface GeminiAdapter {
+  readonly model: string;
+  generate(req: GenerateRequest, opts?: GenerateOptions): Promise<Outcome>;
+}
+
+export interface GeminiAdapterOptions {
+  readonly apiKey: string;
+  readonly model: string;
+  readonly baseUrl?: string | undefined;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly gate: GeminiGate;
+  readonly log: Logger;
+}
+
+/** The only place that talks to @google/genai. Every answer and every error becomes an Outcome. */
+export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
+  const ai = new GoogleGenAI({
+    apiKey: opts.apiKey,
+    httpOptions: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), timeout: opts.timeoutMs },
+  });
+  const { model, gate, retry } = opts;
+  let misconfiguredLogged = 0;
+
+  async function attempt(req: GenerateRequest, signal: AbortSignal | undefined): Promise<Outcome> {
+    const response = await ai.models.generateContent({
+      model,
+      contents: buildContents(req, model),
+      config: {
+        responseModalities: ['TEXT', 'IMAGE'],
+        ...(req.aspectRatio ? { imageConfig: { aspectRatio: req.aspectRatio } } : {}),
+        ...(signal ? { abortSignal: signal } : {}),
+      },
+    });
+    return responseToOutcome(response);
+  }
+
+  return {
+    model,
+    async generate(req, { signal, log = opts.log, onAttempt } = {}) {
+      const started = Date.now();
+      for (let n = 1; ; n++) {
+        let failure: GeminiFailure;
+        try {
+          return await gate.schedule(() => {
+            signal?.throwIfAborted();
+            onAttempt?.(n);
+            return attempt(req, signal);
+          });
+        } catch (err) {
+          if (signal?.aborted) throw signal.reason;
+          failure = classifyGeminiError(err);
+        }
+        if (failure.kind === 'rate-limited' && failure.retryAfterMs) gate.backOff(failure.retryAfterMs);
+        if (failure.kind === 'misconfigured') {
+          // Loud, but not once per job: the operator must fix the key or model name.
+          if (misconfiguredLogged++ % 20 === 0) {
+            log.error({ model, status: failure.status, detail: failure.message }, 'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL');
+          }
+          return { kind: 'failed', error: failure };
+        }
+        const delay = nextRetryDelay(failure, n, Date.now() - started, retry);
+        if (delay === undefined) {
+          log.warn({ attempt: n, failure: failure.kind, status: failure.status, detail: failure.message }, 'Gemini call failed; giving up');
+          return { kind: 'failed', error: failure };
+        }
+        log.warn({ attempt: n, failure: failure.kind, status: failure.status, delayMs: delay }, 'Gemini call failed; retrying');
+        await sleep(delay, signal);
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { sniffType } from '../images/sniff.js';
+import { explainRefusal, NORMAL_FINISH } from './refusals.js';
+import type { GeneratedImage, Outcome, StoredPart, Usage } from './types.js';
+
+const MAX_TEXT = 4000;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Maps a generateContent response (as JSON, trusted for nothing) to an Outcome. Interim thought
+ * parts are never delivered, the image type comes from the bytes, and every image is kept.
+ */
+export async function responseToOutcome(response: unknown): Promise<Outcome> {
+  if (!isObject(response)) return malformed('the response is not an object');
+
+  const candidates = Array.isArray(response.candidates) ? response.candidates : [];
+  const feedback = isObject(response.promptFeedback) ? response.promptFeedback : undefined;
+  const blockReason = asString(feedback?.blockReason);
+  if (blockReason && blockReason !== 'BLOCKED_REASON_UNSPECIFIED') {
+    return refused('prompt', blockReason, asString(feedback?.blockReasonMessage));
+  }
+  const candidate = candidates[0];
+  if (!isObject(candidate)) {
+    return refused('prompt', 'OTHER', 'Gemini returned no answer at all');
+  }
+
+  const content = isObject(candidate.content) ? candidate.content : undefined;
+  const parts = Array.isArray(content?.parts) ? content.parts : [];
+  const images: GeneratedImage[] = [];
+  const texts: string[] = [];
+  const modelParts: StoredPart[] = [];
+
+  for (const part of parts) {
+    if (!isObject(part) || part.thought === true) continue;
+    const signature = asString(part.thoughtSignature);
+    const inline = isObject(part.inlineData) ? part.inlineData : undefined;
+    const text = asString(part.text);
+    if (inline) {
+      const data = decodeBase64(inline.data);
+      if (!data) continue;
+      const sniffed = await sniffType(data);
+      if (!sniffed || !sniffed.mime.startsWith('image/')) continue;
+      modelParts.push({ imageIndex: images.length, ...(signature ? { thoughtSignature: signature } : {}) });
+      images.push({
+        mimeType: sniffed.mime,
+        extension: sniffed.ext,
+        data,
+        ...(signature ? { thoughtSignature: signature } : {}),
+      });
+    } else if (text !== undefined) {
+      if (text.trim()) texts.push(text.trim());
+      modelParts.push({ text, ...(signature ? { thoughtSignature: signature } : {}) });
+    }
+  }
+
+  const text = texts.join('\n\n').slice(0, MAX_TEXT);
+  const usage = readUsage(response.usageMetadata);
+  const finishReason = asString(candidate.finishReason) ?? 'STOP';
+  if (images.length > 0) return { kind: 'images', images, text, modelParts, ...(usage ? { usage } : {}) };
+  if (!NORMAL_FINISH.has(finishReason)) {
+    return refused('output', finishReason, asString(candidate.finishMessage));
+  }
+  if (text) return { kind: 'text', text, ...(usage ? { usage } : {}) };
+  return refused('output', 'NO_IMAGE', 'Gemini answered with neither an image nor text');
+}
+
+function refused(source: 'prompt' | 'output', reason: string, detail?: string): Outcome {
+  return {
+    kind: 'refused',
+    source,
+    reason,
+    explanation: explainRefusal(source, reason),
+    ...(detail ? { detail: detail.slice(0, 500) } : {}),
+  };
+}
+
+function malformed(message: string): Outcome {
+  return { kind: 'failed', error: { kind: 'unknown', message, retryable: false } };
+}
+
+function decodeBase64(value: unknown): Buffer | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  const data = Buffer.from(value, 'base64');
+  return data.length > 0 ? data : undefined;
+}
+
+function readUsage(value: unknown): Usage | undefined {
+  if (!isObject(value)) return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return {
+    promptTokens: n(value.promptTokenCount),
+    outputTokens: n(value.candidatesTokenCount),
+    totalTokens: n(value.totalTokenCount),
+  };
+}

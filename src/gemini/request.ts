@@ -1,0 +1,59 @@
+import type { Content, Part } from '@google/genai';
+import type { GenerateRequest, ImageInput, StoredPart } from './types.js';
+
+/** The documented stand-in for a signature on a model turn that was not produced by this model. */
+export const PLACEHOLDER_SIGNATURE = 'context_engineering_is_the_way_to_go';
+
+const inline = (image: ImageInput): Part => ({
+  inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') },
+});
+
+export function usesThoughtSignatures(model: string): boolean {
+  return /^gemini-3/.test(model);
+}
+
+/**
+ * Builds the conversation for one request. A refine replays the earlier prompts and model turns
+ * (with their thought signatures, which Gemini 3 requires on replayed image parts); only the
+ * image being refined is re-attached, older images are left out to keep requests small.
+ */
+export function buildContents(req: GenerateRequest, model: string): Content[] {
+  const contents: Content[] = [];
+  const history = req.history ?? [];
+  const signatures = usesThoughtSignatures(model);
+
+  history.forEach((turn, i) => {
+    const isLast = i === history.length - 1;
+    contents.push({ role: 'user', parts: [{ text: turn.prompt }] });
+    const parts = modelTurnParts(turn.modelParts, isLast ? req.previousImage : undefined);
+    if (parts.length === 0 || (signatures && !parts.some((p) => p.thoughtSignature))) {
+      // A turn rebuilt without its own signatures takes the documented placeholder.
+      parts.unshift({ text: 'Here is the image.', ...(signatures ? { thoughtSignature: PLACEHOLDER_SIGNATURE } : {}) });
+    }
+    contents.push({ role: 'model', parts });
+  });
+
+  const userParts: Part[] = [{ text: req.prompt }];
+  if (history.length === 0 && req.previousImage) userParts.push(inline(req.previousImage));
+  for (const image of req.images) userParts.push(inline(image));
+  contents.push({ role: 'user', parts: userParts });
+  return contents;
+}
+
+function modelTurnParts(stored: readonly StoredPart[], image: ImageInput | undefined): Part[] {
+  const parts: Part[] = [];
+  let imageUsed = false;
+  for (const part of stored) {
+    const signature = part.thoughtSignature ? { thoughtSignature: part.thoughtSignature } : {};
+    if (part.imageIndex !== undefined) {
+      if (image && !imageUsed) {
+        parts.push({ ...inline(image), ...signature });
+        imageUsed = true;
+      }
+    } else if (part.text !== undefined) {
+      parts.push({ text: part.text, ...signature });
+    }
+  }
+  if (image && !imageUsed) parts.push(inline(image));
+  return parts;
+}

@@ -1,0 +1,215 @@
+import { GENERIC_FAILURE, UserError } from '../errors.js';
+import type { GeminiAdapter } from '../gemini/adapter.js';
+import type { ImageInput, Outcome } from '../gemini/types.js';
+import { fitToUploadLimit } from '../images/fit.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { FairQueue } from './fair-queue.js';
+import {
+  describeFailure,
+  INTERRUPTED_RESTART,
+  NOT_STARTED_RESTART,
+  QUEUE_FULL,
+  RESTARTING,
+} from './present.js';
+import { ProgressReporter } from './progress.js';
+import type { Admission, UserLimits } from './user-limits.js';
+import type { Job, JobResult } from './types.js';
+
+/** Fetches and checks one input image; the images module provides the real one. */
+export type LoadImage = (url: string, filename: string, declaredSize: number | undefined) => Promise<ImageInput>;
+
+export interface PipelineOptions {
+  readonly gemini: GeminiAdapter;
+  readonly store: Store;
+  readonly limits: UserLimits;
+  readonly loadImage: LoadImage;
+  readonly log: Logger;
+  /** Jobs in their Gemini phase at once; the gate below enforces the quota itself. */
+  readonly concurrency: number;
+  readonly maxQueue: number;
+  readonly progressIntervalMs?: number;
+}
+
+interface Entry {
+  readonly job: Job;
+  readonly progress: ProgressReporter;
+  readonly controller: AbortController;
+}
+
+/**
+ * The one path every command takes: admit (limits, queue room) -> wait in the fair queue ->
+ * fetch inputs -> Gemini -> fit and deliver -> remember. It never knows which command made a job.
+ */
+export class JobPipeline {
+  private readonly queue = new FairQueue<Entry>();
+  private readonly generating = new Set<Entry>();
+  private readonly active = new Map<Entry, Promise<void>>();
+  private closing = false;
+
+  constructor(private readonly opts: PipelineOptions) {}
+
+  get stats() {
+    return { queued: this.queue.size, generating: this.generating.size, active: this.active.size };
+  }
+
+  /** Decides at once whether a user may start a job; counts it against their limits when they may. */
+  admit(userId: string): Admission {
+    if (this.closing) return { ok: false, message: RESTARTING };
+    if (this.queue.size >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
+    return this.opts.limits.admit(userId);
+  }
+
+  /** Takes an admitted job; from here on it always ends in a result or a stated reason. */
+  enqueue(job: Job): void {
+    const entry: Entry = {
+      job,
+      progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs),
+      controller: new AbortController(),
+    };
+    if (this.closing) {
+      void this.finish(entry, { kind: 'failed', message: RESTARTING });
+      return;
+    }
+    this.queue.push(job.userId, entry);
+    job.log.info({ jobId: job.id, kind: job.kind, queued: this.queue.size }, 'job queued');
+    this.pump();
+    this.reportPositions();
+  }
+
+  private pump(): void {
+    while (!this.closing && this.generating.size < this.opts.concurrency) {
+      const entry = this.queue.shift();
+      if (!entry) break;
+      this.generating.add(entry);
+      const run = this.run(entry).finally(() => this.active.delete(entry));
+      this.active.set(entry, run);
+    }
+  }
+
+  private reportPositions(): void {
+    this.queue.projectedOrder().forEach((entry, i) => entry.progress.update({ state: 'queued', position: i + 1 }));
+  }
+
+  private async run(entry: Entry): Promise<void> {
+    const { job, controller, progress } = entry;
+    const started = Date.now();
+    let outcome: Outcome | undefined;
+    let result: JobResult | undefined;
+    try {
+      progress.update({ state: 'generating', attempt: 1 });
+      const images = await this.loadInputs(job);
+      const previousImage = job.refine ? await this.load(job.refine.previous) : undefined;
+      outcome = await this.opts.gemini.generate(
+        {
+          prompt: job.prompt,
+          images,
+          aspectRatio: job.aspectRatio,
+          history: job.refine?.history ?? [],
+          previousImage,
+        },
+        {
+          signal: controller.signal,
+          log: job.log,
+          onAttempt: (attempt) => progress.update({ state: 'generating', attempt }),
+        },
+      );
+    } catch (err) {
+      result = this.errorResult(err, entry);
+    } finally {
+      // The Gemini slot is free as soon as Gemini has answered; delivery happens outside it.
+      this.generating.delete(entry);
+      this.pump();
+      this.reportPositions();
+    }
+    try {
+      result ??= await this.toResult(outcome!, job);
+    } catch (err) {
+      result = this.errorResult(err, entry);
+    }
+    await this.finish(entry, result, outcome);
+    job.log.info({ jobId: job.id, result: result.kind, ms: Date.now() - started }, 'job finished');
+  }
+
+  private errorResult(err: unknown, entry: Entry): JobResult {
+    if (err instanceof UserError) return { kind: 'failed', message: err.message };
+    if (entry.controller.signal.aborted) return { kind: 'failed', message: INTERRUPTED_RESTART };
+    entry.job.log.error({ err, jobId: entry.job.id }, 'job failed');
+    return { kind: 'failed', message: GENERIC_FAILURE };
+  }
+
+  private async loadInputs(job: Job): Promise<ImageInput[]> {
+    const images: ImageInput[] = [];
+    // One at a time: a job never holds more than its own inputs, and they arrive in order.
+    for (const source of job.inputs) images.push(await this.load(source));
+    return images;
+  }
+
+  private async load(source: Job['inputs'][number]): Promise<ImageInput> {
+    return this.opts.loadImage(await source.url(), source.filename, source.declaredSize);
+  }
+
+  private async toResult(outcome: Outcome, job: Job): Promise<JobResult> {
+    switch (outcome.kind) {
+      case 'images': {
+        const images = [];
+        for (const [i, image] of outcome.images.entries()) {
+          const basename = outcome.images.length > 1 ? `${job.kind}-${job.id}-${i + 1}` : `${job.kind}-${job.id}`;
+          images.push(await fitToUploadLimit({ ...image, basename }, job.target.uploadLimit));
+        }
+        return { kind: 'images', images, text: outcome.text };
+      }
+      case 'text':
+        return { kind: 'text', text: outcome.text };
+      case 'refused':
+        return { kind: 'refused', explanation: outcome.explanation, detail: outcome.detail };
+      case 'failed':
+        return { kind: 'failed', message: describeFailure(outcome.error) };
+    }
+  }
+
+  private async finish(entry: Entry, result: JobResult, outcome?: Outcome): Promise<void> {
+    const { job } = entry;
+    try {
+      const delivered = await entry.progress.finish(() => job.target.deliver(result));
+      if (delivered && outcome?.kind === 'images') {
+        this.opts.store.saveResult({
+          messageId: delivered.messageId,
+          channelId: delivered.channelId,
+          threadId: delivered.threadId,
+          guildId: job.guildId,
+          userId: job.userId,
+          prompt: job.prompt,
+          parentMessageId: job.refine?.parentMessageId ?? null,
+          model: this.opts.gemini.model,
+          modelParts: outcome.modelParts,
+          imageCount: outcome.images.length,
+          createdAt: Date.now(),
+        });
+        this.opts.limits.recordImages(job.userId, outcome.images.length);
+      }
+    } catch (err) {
+      job.log.error({ err, jobId: job.id }, 'could not deliver the result');
+    }
+  }
+
+  /**
+   * Stops taking jobs, tells every queued user theirs was not started, lets running jobs finish
+   * for up to graceMs, then interrupts the rest (who are told so) and waits for those messages.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.closing = true;
+    const waiting = this.queue.drain();
+    const told = waiting.map((entry) => this.finish(entry, { kind: 'failed', message: NOT_STARTED_RESTART }));
+    const running = [...this.active.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+    const ended = await Promise.race([Promise.all(running).then(() => 'done' as const), graceOver]);
+    clearTimeout(timer);
+    if (ended === 'timeout') {
+      for (const entry of this.active.keys()) entry.controller.abort(new Error('shutting down'));
+      await Promise.race([Promise.all([...this.active.values()]), new Promise((r) => setTimeout(r, 3000))]);
+    }
+    await Promise.all(told);
+  }
+}

@@ -1,0 +1,65 @@
+import type { HistoryTurn } from '../gemini/types.js';
+import type { Logger } from '../logger.js';
+
+export type JobKind = 'imagine' | 'edit' | 'refine';
+
+/** An image the job needs, fetched only when the job starts (queued jobs hold no bytes). */
+export interface InputSource {
+  readonly filename: string;
+  readonly declaredSize?: number | undefined;
+  /** Resolved at start: Discord attachment URLs are signed and can expire while a job waits. */
+  url(): Promise<string>;
+}
+
+export type JobStatus =
+  | { readonly state: 'queued'; readonly position: number }
+  | { readonly state: 'generating'; readonly attempt: number };
+
+export interface DeliverableImage {
+  readonly filename: string;
+  readonly data: Buffer;
+  /** Set when the file is not the model's original (re-encoded or downscaled to fit). */
+  readonly note?: string;
+}
+
+/** What the user gets, already in words: delivery only lays it out. */
+export type JobResult =
+  | { readonly kind: 'images'; readonly images: readonly DeliverableImage[]; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'refused'; readonly explanation: string; readonly detail?: string | undefined }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface DeliveredMessage {
+  readonly messageId: string;
+  readonly channelId: string;
+  readonly threadId: string | null;
+}
+
+/** Where a job's progress and result go; implemented once, in the Discord delivery module. */
+export interface DeliveryTarget {
+  /** The most one uploaded file may weigh here (the interaction's attachment_size_limit). */
+  readonly uploadLimit: number;
+  progress(status: JobStatus): Promise<void>;
+  /** Posts the result; for images returns the message that holds them. */
+  deliver(result: JobResult): Promise<DeliveredMessage | undefined>;
+}
+
+export interface RefineContext {
+  readonly parentMessageId: string;
+  readonly previous: InputSource;
+  readonly history: readonly HistoryTurn[];
+}
+
+export interface Job {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly userId: string;
+  readonly guildId: string | null;
+  readonly channelId: string;
+  readonly prompt: string;
+  readonly aspectRatio?: string | undefined;
+  readonly inputs: readonly InputSource[];
+  readonly refine?: RefineContext | undefined;
+  readonly target: DeliveryTarget;
+  readonly log: Logger;
+}
