@@ -60,7 +60,9 @@ export function createApp(config: Config, log: Logger): App {
   client.once(Events.ClientReady, (c) =>
     log.info({ user: c.user.tag, guilds: c.guilds.cache.size, model: config.geminiModel }, 'bot is online'),
   );
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'gateway disconnected'));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    log.warn({ code: event.code, shard }, 'gateway disconnected'),
+  );
   client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
 

@@ -41,14 +41,13 @@ const HINTS: Record<string, string> = {
   GEMINI_API_KEY: 'a Gemini API key: https://aistudio.google.com/apikey',
   DISCORD_API_URL: 'an http(s) URL such as https://discord.com/api',
   GEMINI_BASE_URL: 'an http(s) URL, or leave it unset for Google’s endpoint',
-  DISCORD_GUILD_ID: 'a server id (Discord settings -> Advanced -> Developer Mode, then right-click the server -> Copy Server ID)',
+  DISCORD_GUILD_ID:
+    'a server id (Discord settings -> Advanced -> Developer Mode, then right-click the server -> Copy Server ID)',
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
 };
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim());
-const optionalStr = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
-const url = () => z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }));
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 const bool = (fallback: boolean) =>
@@ -82,7 +81,10 @@ const schema = z.object({
       .default('gemini-2.5-flash-image'),
   ),
   DISCORD_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
-  DISCORD_API_URL: url().default('https://discord.com/api'),
+  DISCORD_API_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+  ),
   GEMINI_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   GEMINI_RPM: int(1, 100_000, 10),
   GEMINI_CONCURRENCY: int(1, 100, 2),
@@ -99,7 +101,7 @@ const schema = z.object({
   ALLOWED_GUILDS: list(''),
   ALLOW_DMS: bool(false),
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
-  DATA_DIR: str().default('./data'),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().trim().default('./data')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

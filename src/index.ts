@@ -7,7 +7,8 @@ import { createLogger } from './logger.js';
 const HARD_EXIT_MS = 29_000;
 
 const FATAL_LOGIN: Record<string, string> = {
-  TokenInvalid: 'Discord rejected DISCORD_TOKEN. Copy the token again from the Developer Portal (Bot -> Reset Token).',
+  TokenInvalid:
+    'Discord rejected DISCORD_TOKEN. Copy the token again from the Developer Portal (Bot -> Reset Token).',
   DisallowedIntents:
     'Discord refused the MessageContent intent. Enable “Message Content Intent” in the Developer Portal (Bot page), or set MESSAGE_CONTENT_INTENT=false.',
 };

@@ -2,7 +2,11 @@ import { Client, GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '../config.js';
 
 export function createDiscordClient(config: Config): Client {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+  const intents = [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.DirectMessages,
+  ];
   // Privileged: only when the operator enabled it in the Developer Portal, or Discord closes with 4014.
   if (config.messageContentIntent) intents.push(GatewayIntentBits.MessageContent);
   return new Client({

@@ -7,7 +7,13 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { Logger } from '../logger.js';
-import type { DeliverableImage, DeliveredMessage, DeliveryTarget, JobResult, JobStatus } from '../jobs/types.js';
+import type {
+  DeliverableImage,
+  DeliveredMessage,
+  DeliveryTarget,
+  JobResult,
+  JobStatus,
+} from '../jobs/types.js';
 import { renderProgress, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
@@ -23,7 +29,10 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
   let current: DeliverableImage[] = [];
   let bytes = 0;
   for (const image of images) {
-    if (current.length > 0 && (current.length >= MAX_FILES_PER_MESSAGE || bytes + image.data.length > MAX_REQUEST_BYTES)) {
+    if (
+      current.length > 0 &&
+      (current.length >= MAX_FILES_PER_MESSAGE || bytes + image.data.length > MAX_REQUEST_BYTES)
+    ) {
       groups.push(current);
       current = [];
       bytes = 0;
@@ -36,7 +45,9 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
 }
 
 const toFiles = (images: readonly DeliverableImage[]) =>
-  images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: 'Generated with Gemini' }));
+  images.map(
+    (i) => new AttachmentBuilder(i.data, { name: i.filename, description: 'Generated with Gemini' }),
+  );
 
 /** Discord's answer when an interaction token is expired or gone: the job must go out another way. */
 function isDeadToken(err: unknown): boolean {
@@ -76,7 +87,10 @@ export class InteractionTarget implements DeliveryTarget {
   async progress(status: JobStatus): Promise<void> {
     if (!this.tokenUsable()) return;
     try {
-      await this.interaction.editReply({ content: renderProgress(status, this.prompt), allowedMentions: NO_PINGS });
+      await this.interaction.editReply({
+        content: renderProgress(status, this.prompt),
+        allowedMentions: NO_PINGS,
+      });
     } catch (err) {
       if (isDeadToken(err)) this.tokenDead = true;
       else throw err;
@@ -100,11 +114,16 @@ export class InteractionTarget implements DeliveryTarget {
       } catch (err) {
         if (!isDeadToken(err)) throw err;
         this.tokenDead = true;
-        this.log.info({ interactionId: this.interaction.id }, 'interaction token expired; delivering in the channel');
+        this.log.info(
+          { interactionId: this.interaction.id },
+          'interaction token expired; delivering in the channel',
+        );
       }
     }
-    const channel = this.interaction.channel ?? (await this.interaction.client.channels.fetch(this.interaction.channelId));
-    if (!channel?.isSendable()) throw new Error('the command’s channel is not reachable for a fallback message');
+    const channel =
+      this.interaction.channel ?? (await this.interaction.client.channels.fetch(this.interaction.channelId));
+    if (!channel?.isSendable())
+      throw new Error('the command’s channel is not reachable for a fallback message');
     const sent = await sendGroups(channel, content, groups, { users: [this.interaction.user.id] });
     return result.kind === 'images' ? where(sent) : undefined;
   }

@@ -45,7 +45,9 @@ export function decideRefine(m: MessageFacts, store: RefineLookup): RefineDecisi
     const parent = store.getResult(m.replyTo.messageId);
     if (!parent) return { kind: 'ignore' };
     if (empty) {
-      return m.mentionsBot || m.contentIntent ? { kind: 'ignore' } : { kind: 'hint', message: UNREADABLE_HINT };
+      return m.mentionsBot || m.contentIntent
+        ? { kind: 'ignore' }
+        : { kind: 'hint', message: UNREADABLE_HINT };
     }
     return { kind: 'refine', parent, placement: m.thread ? 'here' : 'new-thread' };
   }

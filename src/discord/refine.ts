@@ -35,7 +35,9 @@ function previousImageSource(client: Client, parent: ResultRecord): InputSource 
       const channel = await client.channels.fetch(parent.channelId);
       if (!channel?.isTextBased()) throw new UserError('I can no longer see the picture you replied to.');
       const message = await channel.messages.fetch(parent.messageId).catch(() => undefined);
-      const image = message?.attachments.find((a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name));
+      const image = message?.attachments.find(
+        (a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name),
+      );
       if (!image) throw new UserError('The picture you replied to is gone, so I cannot refine it.');
       return image.url;
     },
@@ -58,7 +60,8 @@ async function threadFor(message: Message, parent: ResultRecord, ctx: AppContext
   const me = message.guild?.members.me;
   const perms = me && 'permissionsFor' in channel ? channel.permissionsFor(me) : null;
   const canThread =
-    perms?.has(PermissionFlagsBits.CreatePublicThreads) && perms.has(PermissionFlagsBits.SendMessagesInThreads);
+    perms?.has(PermissionFlagsBits.CreatePublicThreads) &&
+    perms.has(PermissionFlagsBits.SendMessagesInThreads);
   if (!canThread || !message.guild) return channel as SendableChannels;
   try {
     const picture = await message.fetchReference();
@@ -89,7 +92,9 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
         ? {
             messageId: message.reference.messageId,
             // Only the bot's own pictures are in the store, so a stored id is the bot's message.
-            authorId: ctx.store.getResult(message.reference.messageId) ? botId : message.mentions.repliedUser?.id,
+            authorId: ctx.store.getResult(message.reference.messageId)
+              ? botId
+              : message.mentions.repliedUser?.id,
           }
         : undefined,
       channelId: message.channelId,
@@ -109,7 +114,10 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     const text = message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '');
     prompt = cleanPrompt(text || 'Refine this picture.');
   } catch (err) {
-    await message.reply({ content: (err as Error).message, allowedMentions: { parse: [], repliedUser: false } });
+    await message.reply({
+      content: (err as Error).message,
+      allowedMentions: { parse: [], repliedUser: false },
+    });
     return;
   }
   const admission = ctx.pipeline.admit(message.author.id);
@@ -118,10 +126,13 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     return;
   }
 
-  const channel = decision.placement === 'new-thread' ? await threadFor(message, decision.parent, ctx) : message.channel;
+  const channel =
+    decision.placement === 'new-thread' ? await threadFor(message, decision.parent, ctx) : message.channel;
   const id = ctx.newJobId();
   const log = ctx.log.child({ jobId: id, userId: message.author.id, guildId: message.guildId });
-  const extra = [...message.attachments.values()].filter((a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name));
+  const extra = [...message.attachments.values()].filter(
+    (a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name),
+  );
   ctx.pipeline.enqueue({
     id,
     kind: 'refine',

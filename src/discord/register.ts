@@ -17,8 +17,12 @@ async function main(): Promise<void> {
     ? Routes.applicationGuildCommands(app.id, config.discordGuildId)
     : Routes.applicationCommands(app.id);
   const saved = (await rest.put(route, { body })) as unknown[];
-  const scope = config.discordGuildId ? `server ${config.discordGuildId}` : 'all servers (may take up to an hour to show)';
-  console.log(`Registered ${saved.length} commands (${commands.map((c) => `/${c.data.name}`).join(', ')}) for ${app.name} in ${scope}.`);
+  const scope = config.discordGuildId
+    ? `server ${config.discordGuildId}`
+    : 'all servers (may take up to an hour to show)';
+  console.log(
+    `Registered ${saved.length} commands (${commands.map((c) => `/${c.data.name}`).join(', ')}) for ${app.name} in ${scope}.`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -44,9 +44,14 @@ export async function routeInteraction(
 ): Promise<void> {
   if (!interaction.isChatInputCommand()) return;
   const command = commands.get(interaction.commandName);
-  const log = ctx.log.child({ interactionId: interaction.id, command: interaction.commandName, userId: interaction.user.id });
+  const log = ctx.log.child({
+    interactionId: interaction.id,
+    command: interaction.commandName,
+    userId: interaction.user.id,
+  });
   try {
-    if (!command) throw new UserError('I do not know that command any more; it may be from an older version of me.');
+    if (!command)
+      throw new UserError('I do not know that command any more; it may be from an older version of me.');
     const problem = accessProblem(
       {
         guildId: interaction.guildId,
@@ -59,8 +64,8 @@ export async function routeInteraction(
     await command.execute(interaction, ctx);
   } catch (err) {
     if (!(err instanceof UserError)) log.error({ err }, 'command failed');
-    await answerError(interaction, err instanceof UserError ? err.message : GENERIC_FAILURE).catch((e: unknown) =>
-      log.warn({ err: e }, 'could not tell the user about a failed command'),
+    await answerError(interaction, err instanceof UserError ? err.message : GENERIC_FAILURE).catch(
+      (e: unknown) => log.warn({ err: e }, 'could not tell the user about a failed command'),
     );
   }
 }
@@ -73,7 +78,10 @@ export async function routeMessage(message: Message, ctx: AppContext): Promise<v
   } catch (err) {
     ctx.log.error({ err, messageId: message.id }, 'refine failed');
     await message
-      .reply({ content: `⚠️ ${err instanceof UserError ? err.message : GENERIC_FAILURE}`, allowedMentions: { ...NO_PINGS, repliedUser: false } })
+      .reply({
+        content: `⚠️ ${err instanceof UserError ? err.message : GENERIC_FAILURE}`,
+        allowedMentions: { ...NO_PINGS, repliedUser: false },
+      })
       .catch(() => undefined);
   }
 }

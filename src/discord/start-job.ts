@@ -10,7 +10,8 @@ export const PROMPT_MAX = 2000;
 export function cleanPrompt(raw: string): string {
   const prompt = raw.replace(/\s+/g, ' ').trim();
   if (!prompt) throw new UserError('Please describe what you want: the prompt is empty.');
-  if (prompt.length > PROMPT_MAX) throw new UserError(`That prompt is too long: ${PROMPT_MAX} characters at most.`);
+  if (prompt.length > PROMPT_MAX)
+    throw new UserError(`That prompt is too long: ${PROMPT_MAX} characters at most.`);
   return prompt;
 }
 
@@ -25,7 +26,11 @@ export async function startCommandJob(
 ): Promise<void> {
   const admission = ctx.pipeline.admit(interaction.user.id);
   if (!admission.ok) {
-    await interaction.reply({ content: admission.message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.reply({
+      content: admission.message,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: { parse: [] },
+    });
     return;
   }
   await interaction.deferReply();

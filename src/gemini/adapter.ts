@@ -77,16 +77,25 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
         if (failure.kind === 'misconfigured') {
           // Loud, but not once per job: the operator must fix the key or model name.
           if (misconfiguredLogged++ % 20 === 0) {
-            log.error({ model, status: failure.status, detail: failure.message }, 'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL');
+            log.error(
+              { model, status: failure.status, detail: failure.message },
+              'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL',
+            );
           }
           return { kind: 'failed', error: failure };
         }
         const delay = nextRetryDelay(failure, n, Date.now() - started, retry);
         if (delay === undefined) {
-          log.warn({ attempt: n, failure: failure.kind, status: failure.status, detail: failure.message }, 'Gemini call failed; giving up');
+          log.warn(
+            { attempt: n, failure: failure.kind, status: failure.status, detail: failure.message },
+            'Gemini call failed; giving up',
+          );
           return { kind: 'failed', error: failure };
         }
-        log.warn({ attempt: n, failure: failure.kind, status: failure.status, delayMs: delay }, 'Gemini call failed; retrying');
+        log.warn(
+          { attempt: n, failure: failure.kind, status: failure.status, delayMs: delay },
+          'Gemini call failed; retrying',
+        );
         await sleep(delay, signal);
       }
     },

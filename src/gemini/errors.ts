@@ -74,7 +74,11 @@ export function classifyGeminiError(err: unknown, opts: { timedOut?: boolean } =
     if (name === 'TypeError' && String((err as Error).message).includes('fetch failed')) {
       return { kind: 'network', message: 'network error talking to Gemini', retryable: true };
     }
-    return { kind: 'unknown', message: `unexpected error from the Gemini client: ${String(name ?? 'Error')}`, retryable: false };
+    return {
+      kind: 'unknown',
+      message: `unexpected error from the Gemini client: ${String(name ?? 'Error')}`,
+      retryable: false,
+    };
   }
 
   const body = parseBody(err instanceof Error ? err.message : '');
@@ -86,7 +90,13 @@ export function classifyGeminiError(err: unknown, opts: { timedOut?: boolean } =
   const reason = details.find((d) => d.reason)?.reason ?? '';
 
   if (status === 429) {
-    return { kind: 'rate-limited', status, message: summary, retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return {
+      kind: 'rate-limited',
+      status,
+      message: summary,
+      retryable: true,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   }
   if (RETRYABLE_STATUS.has(status)) {
     return {
@@ -99,7 +109,13 @@ export function classifyGeminiError(err: unknown, opts: { timedOut?: boolean } =
   }
   if (status === 413) return { kind: 'too-large', status, message: summary, retryable: false };
   const keyProblem = reason === 'API_KEY_INVALID' || /api key/i.test(text);
-  if (status === 401 || status === 403 || status === 404 || keyProblem || googleStatus === 'FAILED_PRECONDITION') {
+  if (
+    status === 401 ||
+    status === 403 ||
+    status === 404 ||
+    keyProblem ||
+    googleStatus === 'FAILED_PRECONDITION'
+  ) {
     return { kind: 'misconfigured', status, message: summary, retryable: false };
   }
   return { kind: 'bad-request', status, message: summary, retryable: false };

@@ -3,11 +3,11 @@
  * for server members, not engineers: what happened and what to try instead.
  */
 const OUTPUT_REASONS: Record<string, string> = {
-  SAFETY: 'Gemini stopped because the result could break its safety rules. Try describing the scene differently.',
+  SAFETY:
+    'Gemini stopped because the result could break its safety rules. Try describing the scene differently.',
   IMAGE_SAFETY:
     'Gemini made an image but withheld it because it could break its safety rules. Try a tamer description.',
-  PROHIBITED_CONTENT:
-    'Gemini will not make this: the request touches content its usage policy prohibits.',
+  PROHIBITED_CONTENT: 'Gemini will not make this: the request touches content its usage policy prohibits.',
   IMAGE_PROHIBITED_CONTENT:
     'Gemini withheld the image because it would show content its usage policy prohibits.',
   RECITATION:

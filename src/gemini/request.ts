@@ -26,9 +26,13 @@ export function buildContents(req: GenerateRequest, model: string): Content[] {
     const isLast = i === history.length - 1;
     contents.push({ role: 'user', parts: [{ text: turn.prompt }] });
     const parts = modelTurnParts(turn.modelParts, isLast ? req.previousImage : undefined);
-    if (parts.length === 0 || (signatures && !parts.some((p) => p.thoughtSignature))) {
-      // A turn rebuilt without its own signatures takes the documented placeholder.
-      parts.unshift({ text: 'Here is the image.', ...(signatures ? { thoughtSignature: PLACEHOLDER_SIGNATURE } : {}) });
+    if (parts.length === 0) parts.push({ text: 'Here is the image.' });
+    if (signatures) {
+      // Gemini 3 wants a signature on the turn's first part and on every image part. A turn rebuilt
+      // without its own (an older model's, or one stored before signatures) takes the placeholder.
+      parts.forEach((part, j) => {
+        if (!part.thoughtSignature && (j === 0 || part.inlineData)) part.thoughtSignature = PLACEHOLDER_SIGNATURE;
+      });
     }
     contents.push({ role: 'model', parts });
   });

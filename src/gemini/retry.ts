@@ -8,7 +8,12 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, budgetMs: 300_000, baseDelayMs: 1000, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  budgetMs: 300_000,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
 
 /**
  * How long to wait before the next attempt, or undefined to give up. Exponential backoff with full

@@ -40,7 +40,9 @@ export async function downloadAttachment(
   declaredSize?: number,
 ): Promise<Buffer> {
   if (declaredSize !== undefined && declaredSize > policy.maxBytes) {
-    throw new UserError(`“${filename}” is ${mib(declaredSize)}; the most I accept is ${mib(policy.maxBytes)}.`);
+    throw new UserError(
+      `“${filename}” is ${mib(declaredSize)}; the most I accept is ${mib(policy.maxBytes)}.`,
+    );
   }
   const controller = new AbortController();
   const total = setTimeout(() => controller.abort(), policy.totalTimeoutMs);
@@ -53,19 +55,24 @@ export async function downloadAttachment(
     let url = rawUrl;
     for (let hop = 0; ; hop++) {
       if (!isAllowedUrl(url, policy.allowedHosts)) {
-        throw new UserError(`I can only use images uploaded to Discord; “${filename}” comes from somewhere else.`);
+        throw new UserError(
+          `I can only use images uploaded to Discord; “${filename}” comes from somewhere else.`,
+        );
       }
       const res = await fetch(url, { redirect: 'manual', signal: controller.signal, size: 0 });
       touch();
       if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
         res.body?.resume();
-        if (hop >= MAX_REDIRECTS) throw new UserError(`I could not download “${filename}” (too many redirects).`);
+        if (hop >= MAX_REDIRECTS)
+          throw new UserError(`I could not download “${filename}” (too many redirects).`);
         url = new URL(res.headers.get('location')!, url).toString();
         continue;
       }
       if (!res.ok) {
         res.body?.resume();
-        throw new UserError(`I could not download “${filename}” (the server answered ${res.status}). Try uploading it again.`);
+        throw new UserError(
+          `I could not download “${filename}” (the server answered ${res.status}). Try uploading it again.`,
+        );
       }
       const length = Number(res.headers.get('content-length') ?? NaN);
       if (Number.isFinite(length) && length > policy.maxBytes) {

@@ -25,23 +25,41 @@ export async function fitToUploadLimit(image: FitInput, limit: number): Promise<
   const src = sharp(image.data, { limitInputPixels: false });
   const meta = await src.metadata();
   if (image.mimeType === 'image/png') {
-    const png = await sharp(image.data, { limitInputPixels: false }).png({ compressionLevel: 9, effort: 10, palette: false }).toBuffer();
-    if (png.length <= limit) return { filename: `${image.basename}.png`, data: png, note: note('a losslessly recompressed copy', png) };
+    const png = await sharp(image.data, { limitInputPixels: false })
+      .png({ compressionLevel: 9, effort: 10, palette: false })
+      .toBuffer();
+    if (png.length <= limit)
+      return {
+        filename: `${image.basename}.png`,
+        data: png,
+        note: note('a losslessly recompressed copy', png),
+      };
   }
   for (const quality of [95, 90]) {
     const webp = await sharp(image.data, { limitInputPixels: false }).webp({ quality }).toBuffer();
-    if (webp.length <= limit) return { filename: `${image.basename}.webp`, data: webp, note: note(`a high-quality WebP copy`, webp) };
+    if (webp.length <= limit)
+      return { filename: `${image.basename}.webp`, data: webp, note: note(`a high-quality WebP copy`, webp) };
   }
-  const jpeg = await sharp(image.data, { limitInputPixels: false }).jpeg({ quality: 92, mozjpeg: true }).toBuffer();
-  if (jpeg.length <= limit) return { filename: `${image.basename}.jpg`, data: jpeg, note: note('a high-quality JPEG copy', jpeg) };
+  const jpeg = await sharp(image.data, { limitInputPixels: false })
+    .jpeg({ quality: 92, mozjpeg: true })
+    .toBuffer();
+  if (jpeg.length <= limit)
+    return { filename: `${image.basename}.jpg`, data: jpeg, note: note('a high-quality JPEG copy', jpeg) };
 
   const width = meta.width ?? 4096;
   for (let scale = 0.75; scale > 0.05; scale *= 0.75) {
     const w = Math.max(1, Math.round(width * scale));
-    const out = await sharp(image.data, { limitInputPixels: false }).resize({ width: w }).jpeg({ quality: 90, mozjpeg: true }).toBuffer();
+    const out = await sharp(image.data, { limitInputPixels: false })
+      .resize({ width: w })
+      .jpeg({ quality: 90, mozjpeg: true })
+      .toBuffer();
     if (out.length <= limit) {
       const h = Math.round(((meta.height ?? w) * w) / width);
-      return { filename: `${image.basename}.jpg`, data: out, note: note(`a JPEG scaled down to ${w}x${h}`, out) };
+      return {
+        filename: `${image.basename}.jpg`,
+        data: out,
+        note: note(`a JPEG scaled down to ${w}x${h}`, out),
+      };
     }
   }
   throw new Error('could not fit the image under the upload limit');

@@ -23,10 +23,17 @@ export interface NormalizeOptions {
  * name or declared type), odd formats become PNG, EXIF rotation is applied, and big images are
  * scaled down. Bad files become a UserError naming the file and the reason.
  */
-export async function normalizeImage(data: Buffer, filename: string, opts: NormalizeOptions): Promise<ImageInput> {
+export async function normalizeImage(
+  data: Buffer,
+  filename: string,
+  opts: NormalizeOptions,
+): Promise<ImageInput> {
   if (data.length === 0) throw new UserError(`“${filename}” is empty.`);
   const type = await sniffType(data);
-  if (!type) throw new UserError(`“${filename}” is not an image I can read (PNG, JPEG, WebP, HEIC, GIF, AVIF, TIFF or BMP).`);
+  if (!type)
+    throw new UserError(
+      `“${filename}” is not an image I can read (PNG, JPEG, WebP, HEIC, GIF, AVIF, TIFF or BMP).`,
+    );
   const refusal = REFUSED[type.mime];
   if (refusal) throw new UserError(`“${filename}”: ${refusal}.`);
   if (!PASS_THROUGH.has(type.mime) && !CONVERT.has(type.mime)) {
@@ -44,7 +51,9 @@ export async function normalizeImage(data: Buffer, filename: string, opts: Norma
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
   if (width * height > MAX_INPUT_PIXELS) {
-    throw new UserError(`“${filename}” is ${width}x${height} pixels, far larger than any photo; please send a smaller image.`);
+    throw new UserError(
+      `“${filename}” is ${width}x${height} pixels, far larger than any photo; please send a smaller image.`,
+    );
   }
   const rotated = (meta.orientation ?? 1) > 1;
   const tooBig = Math.max(width, height) > opts.maxSide;

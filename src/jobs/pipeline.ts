@@ -17,7 +17,11 @@ import type { Admission, UserLimits } from './user-limits.js';
 import type { Job, JobResult } from './types.js';
 
 /** Fetches and checks one input image; the images module provides the real one. */
-export type LoadImage = (url: string, filename: string, declaredSize: number | undefined) => Promise<ImageInput>;
+export type LoadImage = (
+  url: string,
+  filename: string,
+  declaredSize: number | undefined,
+) => Promise<ImageInput>;
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
@@ -88,7 +92,9 @@ export class JobPipeline {
   }
 
   private reportPositions(): void {
-    this.queue.projectedOrder().forEach((entry, i) => entry.progress.update({ state: 'queued', position: i + 1 }));
+    this.queue
+      .projectedOrder()
+      .forEach((entry, i) => entry.progress.update({ state: 'queued', position: i + 1 }));
   }
 
   private async run(entry: Entry): Promise<void> {
@@ -154,7 +160,8 @@ export class JobPipeline {
       case 'images': {
         const images = [];
         for (const [i, image] of outcome.images.entries()) {
-          const basename = outcome.images.length > 1 ? `${job.kind}-${job.id}-${i + 1}` : `${job.kind}-${job.id}`;
+          const basename =
+            outcome.images.length > 1 ? `${job.kind}-${job.id}-${i + 1}` : `${job.kind}-${job.id}`;
           images.push(await fitToUploadLimit({ ...image, basename }, job.target.uploadLimit));
         }
         return { kind: 'images', images, text: outcome.text };
@@ -203,7 +210,9 @@ export class JobPipeline {
     const told = waiting.map((entry) => this.finish(entry, { kind: 'failed', message: NOT_STARTED_RESTART }));
     const running = [...this.active.values()];
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+    const graceOver = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)),
+    );
     const ended = await Promise.race([Promise.all(running).then(() => 'done' as const), graceOver]);
     clearTimeout(timer);
     if (ended === 'timeout') {

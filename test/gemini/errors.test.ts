@@ -16,7 +16,12 @@ describe('classifyGeminiError', () => {
         { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '53s' },
       ]),
     );
-    expect(classifyGeminiError(err)).toMatchObject({ kind: 'rate-limited', status: 429, retryable: true, retryAfterMs: 53_000 });
+    expect(classifyGeminiError(err)).toMatchObject({
+      kind: 'rate-limited',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 53_000,
+    });
   });
 
   test.each([
@@ -25,14 +30,22 @@ describe('classifyGeminiError', () => {
     [503, 'UNAVAILABLE', 'unavailable'],
     [504, 'DEADLINE_EXCEEDED', 'timeout'],
   ])('HTTP %i %s is retryable (%s)', (status, name, kind) => {
-    expect(classifyGeminiError(apiError(status, google(status, name, 'The model is overloaded.')))).toMatchObject({
+    expect(
+      classifyGeminiError(apiError(status, google(status, name, 'The model is overloaded.'))),
+    ).toMatchObject({
       kind,
       retryable: true,
     });
   });
 
   test.each([
-    [400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }], 'misconfigured'],
+    [
+      400,
+      'INVALID_ARGUMENT',
+      'API key not valid. Please pass a valid API key.',
+      [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }],
+      'misconfigured',
+    ],
     [403, 'PERMISSION_DENIED', 'Permission denied', [], 'misconfigured'],
     [404, 'NOT_FOUND', 'models/gemini-9 is not found for API version v1beta', [], 'misconfigured'],
     [400, 'FAILED_PRECONDITION', 'User location is not supported', [], 'misconfigured'],
@@ -50,7 +63,9 @@ describe('classifyGeminiError', () => {
   });
 
   test('a refused connection is a retryable network error', () => {
-    const err = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    const err = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
     expect(classifyGeminiError(err)).toMatchObject({ kind: 'network', retryable: true });
   });
 

@@ -59,14 +59,18 @@ describe('responseToOutcome', () => {
   });
 
   test('JPEG bytes declared as PNG are typed by their bytes', async () => {
-    const outcome = await responseToOutcome(candidate([{ inlineData: { mimeType: 'image/png', data: JPEG } }]));
+    const outcome = await responseToOutcome(
+      candidate([{ inlineData: { mimeType: 'image/png', data: JPEG } }]),
+    );
     if (outcome.kind !== 'images') throw new Error(`expected images, got ${outcome.kind}`);
     expect(outcome.images[0]).toMatchObject({ mimeType: 'image/jpeg', extension: 'jpg' });
   });
 
   test('bytes that are no image are dropped rather than delivered', async () => {
     const garbage = Buffer.from('definitely not an image').toString('base64');
-    const outcome = await responseToOutcome(candidate([{ inlineData: { mimeType: 'image/png', data: garbage } }]));
+    const outcome = await responseToOutcome(
+      candidate([{ inlineData: { mimeType: 'image/png', data: garbage } }]),
+    );
     expect(outcome.kind).toBe('refused');
   });
 
@@ -91,12 +95,25 @@ describe('responseToOutcome', () => {
     const outcome = await responseToOutcome({
       candidates: [{ finishReason: reason, finishMessage: 'Unable to show the generated image.' }],
     });
-    expect(outcome).toMatchObject({ kind: 'refused', source: 'output', reason, detail: 'Unable to show the generated image.' });
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      source: 'output',
+      reason,
+      detail: 'Unable to show the generated image.',
+    });
     if (outcome.kind === 'refused') expect(outcome.explanation).toMatch(/Gemini/);
   });
 
   test('each output refusal reason is explained differently', async () => {
-    const reasons = ['SAFETY', 'IMAGE_SAFETY', 'PROHIBITED_CONTENT', 'RECITATION', 'BLOCKLIST', 'SPII', 'NO_IMAGE'];
+    const reasons = [
+      'SAFETY',
+      'IMAGE_SAFETY',
+      'PROHIBITED_CONTENT',
+      'RECITATION',
+      'BLOCKLIST',
+      'SPII',
+      'NO_IMAGE',
+    ];
     const texts = await Promise.all(
       reasons.map(async (r) => {
         const o = await responseToOutcome({ candidates: [{ finishReason: r }] });
@@ -106,13 +123,18 @@ describe('responseToOutcome', () => {
     expect(new Set(texts).size).toBe(reasons.length);
   });
 
-  test.each(['SAFETY', 'OTHER', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'IMAGE_SAFETY', 'MODEL_ARMOR', 'JAILBREAK'])(
-    'a prompt blocked for %s is a prompt refusal',
-    async (blockReason) => {
-      const outcome = await responseToOutcome({ promptFeedback: { blockReason } });
-      expect(outcome).toMatchObject({ kind: 'refused', source: 'prompt', reason: blockReason });
-    },
-  );
+  test.each([
+    'SAFETY',
+    'OTHER',
+    'BLOCKLIST',
+    'PROHIBITED_CONTENT',
+    'IMAGE_SAFETY',
+    'MODEL_ARMOR',
+    'JAILBREAK',
+  ])('a prompt blocked for %s is a prompt refusal', async (blockReason) => {
+    const outcome = await responseToOutcome({ promptFeedback: { blockReason } });
+    expect(outcome).toMatchObject({ kind: 'refused', source: 'prompt', reason: blockReason });
+  });
 
   test('an answer without candidates or feedback is still explained', async () => {
     expect(await responseToOutcome({ candidates: [] })).toMatchObject({ kind: 'refused' });
@@ -125,7 +147,9 @@ describe('responseToOutcome', () => {
   });
 
   test('an image is delivered even when finishReason is unusual', async () => {
-    const outcome = await responseToOutcome(candidate([{ inlineData: { mimeType: 'image/png', data: PNG } }], 'MAX_TOKENS'));
+    const outcome = await responseToOutcome(
+      candidate([{ inlineData: { mimeType: 'image/png', data: PNG } }], 'MAX_TOKENS'),
+    );
     expect(outcome.kind).toBe('images');
   });
 

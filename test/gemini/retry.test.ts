@@ -19,7 +19,12 @@ describe('nextRetryDelay', () => {
   });
 
   test('waits at least what the server asked for', () => {
-    const limited: GeminiFailure = { kind: 'rate-limited', message: '429', retryable: true, retryAfterMs: 7000 };
+    const limited: GeminiFailure = {
+      kind: 'rate-limited',
+      message: '429',
+      retryable: true,
+      retryAfterMs: 7000,
+    };
     const delay = nextRetryDelay(limited, 1, 0, policy, () => 0)!;
     expect(delay).toBeGreaterThanOrEqual(7000);
     expect(delay).toBeLessThan(7300);
@@ -34,12 +39,19 @@ describe('nextRetryDelay', () => {
   });
 
   test('gives up at once on a quota that will not clear within the budget (a daily limit)', () => {
-    const daily: GeminiFailure = { kind: 'rate-limited', message: '429', retryable: true, retryAfterMs: 3_600_000 };
+    const daily: GeminiFailure = {
+      kind: 'rate-limited',
+      message: '429',
+      retryable: true,
+      retryAfterMs: 3_600_000,
+    };
     expect(nextRetryDelay(daily, 1, 0, policy)).toBeUndefined();
   });
 
   test('does not retry what cannot succeed later', () => {
-    expect(nextRetryDelay({ kind: 'bad-request', message: '400', retryable: false }, 1, 0, policy)).toBeUndefined();
+    expect(
+      nextRetryDelay({ kind: 'bad-request', message: '400', retryable: false }, 1, 0, policy),
+    ).toBeUndefined();
   });
 });
 

@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const TOKEN = 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5.GhIjKl.abcdefghijklmnopqrstuvwxyz012345';
+const base = { DISCORD_TOKEN: TOKEN, GEMINI_API_KEY: 'AIzaSyA-test-key-0123456789' };
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  test('the two required values are enough; everything else has the documented default', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({
+      geminiModel: 'gemini-2.5-flash-image',
+      discordApiUrl: 'https://discord.com/api',
+      geminiBaseUrl: undefined,
+      geminiRpm: 10,
+      geminiConcurrency: 2,
+      geminiTimeoutMs: 120_000,
+      userRpm: 3,
+      userDailyLimit: 50,
+      maxQueue: 100,
+      attachmentHosts: ['cdn.discordapp.com', 'media.discordapp.net'],
+      dataDir: './data',
+      logLevel: 'info',
+      messageContentIntent: false,
+      allowDms: false,
+      redisUrl: undefined,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('missing required values are listed together, each with where to get it', () => {
+    const list = problems({});
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatch(/^DISCORD_TOKEN is missing .*Developer Portal/);
+    expect(list[1]).toMatch(/^GEMINI_API_KEY is missing .*aistudio/);
+  });
+
+  test('empty strings count as unset (a .env line with nothing after =)', () => {
+    expect(problems({ ...base, GEMINI_MODEL: '', DISCORD_API_URL: '', DATA_DIR: '' })).toEqual([]);
+    expect(problems({ DISCORD_TOKEN: '', GEMINI_API_KEY: '' })).toHaveLength(2);
+  });
+
+  test.each([
+    ['GEMINI_RPM', 'fast'],
+    ['GEMINI_RPM', '0'],
+    ['GEMINI_CONCURRENCY', '-1'],
+    ['USER_RPM', '2.5'],
+    ['DISCORD_API_URL', 'not a url'],
+    ['DISCORD_API_URL', 'ftp://example.com'],
+    ['GEMINI_BASE_URL', 'localhost:1234'],
+    ['DISCORD_GUILD_ID', 'my-server'],
+    ['LOG_LEVEL', 'loud'],
+    ['MESSAGE_CONTENT_INTENT', 'maybe'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['GEMINI_MODEL', 'Gemini 2.5'],
+  ])('%s=%s is refused with the variable named', (key, value) => {
+    const list = problems({ ...base, [key]: value });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(new RegExp(`^${key} is not valid`));
+  });
+
+  test('lists and numbers are parsed', () => {
+    const config = loadConfig({
+      ...base,
+      ATTACHMENT_HOSTS: ' CDN.example.com , 127.0.0.1:8080 ',
+      ALLOWED_GUILDS: '123456789012345678,223456789012345678',
+      GEMINI_RPM: '600',
+      MESSAGE_CONTENT_INTENT: 'true',
+      DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
+    });
+    expect(config.attachmentHosts).toEqual(['cdn.example.com', '127.0.0.1:8080']);
+    expect(config.allowedGuilds).toEqual(['123456789012345678', '223456789012345678']);
+    expect(config.geminiRpm).toBe(600);
+    expect(config.messageContentIntent).toBe(true);
+    expect(config.discordApiUrl).toBe('http://127.0.0.1:9999/api');
+  });
+
+  test('an attachment host with a path or scheme is refused', () => {
+    expect(problems({ ...base, ATTACHMENT_HOSTS: 'https://cdn.discordapp.com/x' })[0]).toMatch(
+      /ATTACHMENT_HOSTS/,
+    );
+  });
+
+  test('registration needs no Gemini key', () => {
+    expect(() => loadConfig({ DISCORD_TOKEN: TOKEN }, { requireGemini: false })).not.toThrow();
+    expect(() => loadConfig({ DISCORD_TOKEN: TOKEN })).toThrow(ConfigError);
+  });
+
+  test('the error message never includes the values given', () => {
+    try {
+      loadConfig({ DISCORD_TOKEN: 'short-secret', GEMINI_API_KEY: base.GEMINI_API_KEY, GEMINI_RPM: 'x' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).not.toContain('short-secret');
+      expect((err as Error).message).not.toContain(base.GEMINI_API_KEY);
+    }
+  });
+});

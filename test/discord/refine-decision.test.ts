@@ -1,0 +1,113 @@
+import { describe, expect, test } from 'vitest';
+import { decideRefine, UNREADABLE_HINT, type MessageFacts } from '../../src/discord/refine-decision.js';
+import type { ResultRecord } from '../../src/store/store.js';
+
+const BOT = '900000000000000001';
+const record = (messageId: string, threadId: string | null = null): ResultRecord => ({
+  messageId,
+  channelId: threadId ?? '700000000000000001',
+  threadId,
+  guildId: '600000000000000001',
+  userId: '500000000000000001',
+  prompt: 'a cat',
+  parentMessageId: null,
+  model: 'gemini-2.5-flash-image',
+  modelParts: [{ imageIndex: 0 }],
+  imageCount: 1,
+  createdAt: 1,
+});
+const picture = record('800000000000000001');
+const inThread = record('800000000000000002', picture.messageId);
+const store = {
+  results: new Map([picture, inThread].map((r) => [r.messageId, r])),
+  getResult(id: string) {
+    return this.results.get(id);
+  },
+  latestInThread(threadId: string) {
+    return threadId === picture.messageId ? inThread : undefined;
+  },
+};
+const facts = (over: Partial<MessageFacts>): MessageFacts => ({
+  authorIsBot: false,
+  botId: BOT,
+  content: 'make the lighting warmer',
+  attachmentCount: 0,
+  mentionsBot: false,
+  contentIntent: false,
+  channelId: '700000000000000001',
+  ...over,
+});
+
+describe('decideRefine', () => {
+  test('a reply to the bot’s picture in a channel refines it in a new thread', () => {
+    const d = decideRefine(facts({ replyTo: { messageId: picture.messageId, authorId: BOT } }), store);
+    expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'new-thread' });
+  });
+
+  test('a reply inside a thread to any of the bot’s pictures refines that picture there', () => {
+    const d = decideRefine(
+      facts({
+        channelId: picture.messageId,
+        thread: { ownerId: BOT },
+        replyTo: { messageId: picture.messageId, authorId: BOT },
+      }),
+      store,
+    );
+    expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'here' });
+  });
+
+  test('a plain message in the bot’s thread refines the thread’s latest picture', () => {
+    const d = decideRefine(facts({ channelId: picture.messageId, thread: { ownerId: BOT } }), store);
+    expect(d).toEqual({ kind: 'refine', parent: inThread, placement: 'here' });
+  });
+
+  test('a plain message in a bot thread with no refined picture yet refines the picture the thread hangs on', () => {
+    const empty = { ...store, latestInThread: () => undefined };
+    const d = decideRefine(facts({ channelId: picture.messageId, thread: { ownerId: BOT } }), empty);
+    expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'here' });
+  });
+
+  test.each<[string, Partial<MessageFacts>]>([
+    ['a message from a bot', { authorIsBot: true, replyTo: { messageId: picture.messageId, authorId: BOT } }],
+    [
+      'a reply to another user',
+      { replyTo: { messageId: '800000000000000009', authorId: '500000000000000002' } },
+    ],
+    [
+      'a reply to a bot message that is not a picture',
+      { replyTo: { messageId: '800000000000000009', authorId: BOT } },
+    ],
+    ['a plain channel message', {}],
+    ['a message in somebody else’s thread', { thread: { ownerId: '500000000000000002' } }],
+    [
+      'a reply to another user inside the bot’s thread',
+      { thread: { ownerId: BOT }, replyTo: { messageId: '1', authorId: '2' } },
+    ],
+  ])('%s is left alone', (_, over) => {
+    expect(decideRefine(facts(over), store)).toEqual({ kind: 'ignore' });
+  });
+
+  test('an unreadable reply (no MessageContent intent, no ping) gets a hint on how to reply', () => {
+    const d = decideRefine(
+      facts({ content: '', replyTo: { messageId: picture.messageId, authorId: BOT } }),
+      store,
+    );
+    expect(d).toEqual({ kind: 'hint', message: UNREADABLE_HINT });
+  });
+
+  test('with the MessageContent intent an empty reply is simply ignored', () => {
+    const d = decideRefine(
+      facts({ content: '', contentIntent: true, replyTo: { messageId: picture.messageId, authorId: BOT } }),
+      store,
+    );
+    expect(d).toEqual({ kind: 'ignore' });
+  });
+
+  test('a reply with only an image attached still refines', () => {
+    const d = decideRefine(
+      facts({ content: '', attachmentCount: 1, replyTo: { messageId: picture.messageId, authorId: BOT } }),
+      store,
+    );
+    expect(d.kind).toBe('refine');
+  });
+});

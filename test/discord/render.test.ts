@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import {
+  echoPrompt,
+  inertText,
+  MESSAGE_LIMIT,
+  renderProgress,
+  renderResult,
+  shorten,
+} from '../../src/discord/render.js';
+
+describe('rendering', () => {
+  test.each([
+    ['@everyone look', '@\u200beveryone look'],
+    ['hi @here', 'hi @\u200bhere'],
+    ['<@123456789012345678>', '<@\u200b123456789012345678>'],
+    ['<@&123456789012345678>', '<@&\u200b123456789012345678>'],
+    ['<#123456789012345678>', '<#\u200b123456789012345678>'],
+  ])('mentions in %j are made inert', (input, expected) => {
+    expect(inertText(input)).toBe(expected);
+  });
+
+  test('markdown in a prompt cannot break the message', () => {
+    const out = inertText('**bold** `code` ||spoiler|| ~~x~~ __u__ # heading');
+    expect(out).not.toMatch(/(?<!\\)\*\*/);
+    expect(out).toContain('\\*\\*bold\\*\\*');
+    expect(out).toContain('\\`code\\`');
+    expect(out).toContain('\\|\\|spoiler\\|\\|');
+  });
+
+  test('long text is cut at a word with an ellipsis', () => {
+    const out = shorten('word '.repeat(100), 50);
+    expect(out.length).toBeLessThanOrEqual(50);
+    expect(out.endsWith('…')).toBe(true);
+  });
+
+  test('the echoed prompt is one line', () => {
+    expect(echoPrompt('a\n\ncat\tsat')).toBe('a cat sat');
+  });
+
+  test.each([
+    ['images', { kind: 'images' as const, images: [], text: 'x'.repeat(5000) }],
+    ['text', { kind: 'text' as const, text: 'y'.repeat(5000) }],
+    ['refused', { kind: 'refused' as const, explanation: 'No.', detail: 'z'.repeat(5000) }],
+    ['failed', { kind: 'failed' as const, message: 'Oops.' }],
+  ])('a %s result always fits in one message, even with huge text and prompt', (_, result) => {
+    const out = renderResult(result, 'p'.repeat(6000), '500000000000000001');
+    expect(out.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+  });
+
+  test('a result names the user and says when the file is not the original', () => {
+    const out = renderResult(
+      {
+        kind: 'images',
+        images: [{ filename: 'a.webp', data: Buffer.alloc(1), note: 'Re-encoded to fit.' }],
+        text: '',
+      },
+      'a cat',
+      '500000000000000001',
+    );
+    expect(out).toContain('<@500000000000000001>');
+    expect(out).toContain('Re-encoded to fit.');
+  });
+
+  test('a refusal shows the explanation and what Gemini said', () => {
+    const out = renderResult(
+      { kind: 'refused', explanation: 'Gemini withheld it.', detail: 'Unsafe.' },
+      'x',
+      'u',
+    );
+    expect(out).toContain('Gemini withheld it.');
+    expect(out).toContain('> Unsafe.');
+  });
+
+  test('progress shows the queue position, then generating', () => {
+    expect(renderProgress({ state: 'queued', position: 3 }, 'cat')).toContain('position 3');
+    expect(renderProgress({ state: 'queued', position: 1 }, 'cat')).toContain('Next in line');
+    expect(renderProgress({ state: 'generating', attempt: 1 }, 'cat')).toContain('Generating');
+    expect(renderProgress({ state: 'generating', attempt: 2 }, 'cat')).toContain('try 2');
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import { FairQueue } from '../../src/jobs/fair-queue.js';
+
+describe('FairQueue', () => {
+  test('serves users round-robin, each user in their own order', () => {
+    const q = new FairQueue<string>();
+    for (let i = 1; i <= 3; i++) q.push('alice', `a${i}`);
+    q.push('bob', 'b1');
+    q.push('carol', 'c1');
+    q.push('bob', 'b2');
+    const served = [];
+    while (q.size) served.push(q.shift());
+    expect(served).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
+  });
+
+  test('a user with one job waits at most one slot behind a user with fifty', () => {
+    const q = new FairQueue<string>();
+    for (let i = 0; i < 50; i++) q.push('heavy', `h${i}`);
+    q.push('light', 'l0');
+    expect(q.projectedOrder().indexOf('l0')).toBe(1);
+    q.shift();
+    expect(q.shift()).toBe('l0');
+  });
+
+  test('projected order matches the order items are actually served', () => {
+    const q = new FairQueue<string>();
+    ['a', 'b', 'a', 'c', 'a', 'b'].forEach((u, i) => q.push(u, `${u}${i}`));
+    const projected = q.projectedOrder();
+    const served = [];
+    while (q.size) served.push(q.shift());
+    expect(served).toEqual(projected);
+  });
+
+  test('removing an item keeps the rest in order', () => {
+    const q = new FairQueue<string>();
+    q.push('a', 'a1');
+    q.push('b', 'b1');
+    q.push('a', 'a2');
+    expect(q.remove('b1')).toBe(true);
+    expect(q.remove('zz')).toBe(false);
+    expect(q.drain()).toEqual(['a1', 'a2']);
+    expect(q.size).toBe(0);
+  });
+});

@@ -1,0 +1,192 @@
+import { pino } from 'pino';
+import { describe, expect, test } from 'vitest';
+import type { GeminiAdapter } from '../../src/gemini/adapter.js';
+import type { GenerateRequest, Outcome } from '../../src/gemini/types.js';
+import { JobPipeline } from '../../src/jobs/pipeline.js';
+import { NOT_STARTED_RESTART, QUEUE_FULL, RESTARTING } from '../../src/jobs/present.js';
+import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/jobs/types.js';
+import { UserLimits } from '../../src/jobs/user-limits.js';
+import { UserError } from '../../src/errors.js';
+import { openStore } from '../../src/store/store.js';
+import { png } from '../support/images.js';
+
+const log = pino({ level: 'silent' });
+const PNG = await png(8, 8);
+
+/** A Gemini stand-in whose answers the test releases one by one. */
+function controllableGemini() {
+  const calls: { req: GenerateRequest; release: (o: Outcome) => void; signal?: AbortSignal }[] = [];
+  const adapter: GeminiAdapter = {
+    model: 'gemini-test',
+    generate: (req, opts) =>
+      new Promise<Outcome>((resolve, reject) => {
+        calls.push({ req, release: resolve, ...(opts?.signal ? { signal: opts.signal } : {}) });
+        opts?.signal?.addEventListener('abort', () => reject(opts.signal!.reason as Error));
+      }),
+  };
+  return { adapter, calls };
+}
+
+const imageOutcome: Outcome = {
+  kind: 'images',
+  images: [{ mimeType: 'image/png', extension: 'png', data: PNG }],
+  text: 'done',
+  modelParts: [{ text: 'done' }, { imageIndex: 0 }],
+};
+
+function fakeTarget(name: string, events: string[]) {
+  const results: JobResult[] = [];
+  const statuses: JobStatus[] = [];
+  const target: DeliveryTarget = {
+    uploadLimit: 10 * 1024 * 1024,
+    progress: async (s) => void statuses.push(s),
+    deliver: async (r) => {
+      results.push(r);
+      events.push(`${name}:${r.kind}`);
+      return r.kind === 'images' ? { messageId: `msg-${name}`, channelId: 'c', threadId: null } : undefined;
+    },
+  };
+  return { target, results, statuses };
+}
+
+function setup(over: { concurrency?: number; maxQueue?: number; loadImage?: () => Promise<never> } = {}) {
+  const store = openStore(':memory:');
+  const gemini = controllableGemini();
+  const pipeline = new JobPipeline({
+    gemini: gemini.adapter,
+    store,
+    limits: new UserLimits({ perMinute: 1000, perDay: 0, store }),
+    loadImage: over.loadImage ?? (async () => ({ mimeType: 'image/png', data: PNG })),
+    log,
+    concurrency: over.concurrency ?? 1,
+    maxQueue: over.maxQueue ?? 100,
+    progressIntervalMs: 0,
+  });
+  const events: string[] = [];
+  let n = 0;
+  const job = (userId: string, extra: Partial<Job> = {}) => {
+    const name = `${userId}${++n}`;
+    const t = fakeTarget(name, events);
+    const j: Job = {
+      id: name,
+      kind: 'imagine',
+      userId,
+      guildId: 'g',
+      channelId: 'c',
+      prompt: `prompt ${name}`,
+      inputs: [],
+      target: t.target,
+      log,
+      ...extra,
+    };
+    return { job: j, ...t };
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  return { pipeline, gemini, store, events, job, settle };
+}
+
+describe('JobPipeline', () => {
+  test('a job goes through Gemini, is delivered, and its lineage is stored for refining', async () => {
+    const { pipeline, gemini, store, job, settle } = setup();
+    const j = job('alice');
+    pipeline.enqueue(j.job);
+    await settle();
+    expect(gemini.calls[0]!.req.prompt).toBe('prompt alice1');
+    gemini.calls[0]!.release(imageOutcome);
+    await settle();
+    expect(j.results[0]).toMatchObject({ kind: 'images', text: 'done' });
+    expect(store.getResult('msg-alice1')).toMatchObject({
+      prompt: 'prompt alice1',
+      userId: 'alice',
+      imageCount: 1,
+    });
+  });
+
+  test('users are served round-robin: one job waits one slot behind a user with many', async () => {
+    const { pipeline, gemini, events, job, settle } = setup({ concurrency: 1 });
+    for (let i = 0; i < 5; i++) pipeline.enqueue(job('heavy').job);
+    const light = job('light');
+    pipeline.enqueue(light.job);
+    await settle();
+    expect(light.statuses.at(-1)).toEqual({ state: 'queued', position: 2 });
+    for (let i = 0; i < 3; i++) {
+      gemini.calls[i]!.release({ kind: 'text', text: 'x' });
+      await settle();
+    }
+    expect(events.slice(0, 3)).toEqual(['heavy1:text', 'heavy2:text', 'light6:text']);
+  });
+
+  test('queue positions move up as jobs ahead finish', async () => {
+    const { pipeline, gemini, job, settle } = setup({ concurrency: 1 });
+    pipeline.enqueue(job('a').job);
+    const b = job('b');
+    const c = job('c');
+    pipeline.enqueue(b.job);
+    pipeline.enqueue(c.job);
+    await settle();
+    expect(c.statuses.at(-1)).toEqual({ state: 'queued', position: 2 });
+    gemini.calls[0]!.release({ kind: 'text', text: 'x' });
+    await settle();
+    expect(b.statuses.at(-1)).toEqual({ state: 'generating', attempt: 1 });
+    expect(c.statuses.at(-1)).toEqual({ state: 'queued', position: 1 });
+  });
+
+  test('a full queue refuses new jobs with a busy message', () => {
+    const { pipeline, job } = setup({ concurrency: 1, maxQueue: 2 });
+    for (let i = 0; i < 3; i++) pipeline.enqueue(job('a').job);
+    expect(pipeline.admit('z')).toEqual({ ok: false, message: QUEUE_FULL });
+  });
+
+  test('an input problem is told to the user and frees the slot for the next job', async () => {
+    const { pipeline, gemini, job, settle } = setup({
+      loadImage: () => Promise.reject(new UserError('“x.svg”: SVG drawings are not supported.')),
+    });
+    const bad = job('a', {
+      inputs: [{ filename: 'x.svg', url: async () => 'https://cdn.discordapp.com/x.svg' }],
+    });
+    const next = job('b');
+    pipeline.enqueue(bad.job);
+    pipeline.enqueue(next.job);
+    await settle();
+    expect(bad.results[0]).toEqual({ kind: 'failed', message: '“x.svg”: SVG drawings are not supported.' });
+    expect(gemini.calls).toHaveLength(1);
+    expect(gemini.calls[0]!.req.prompt).toBe('prompt b2');
+  });
+
+  test('an unexpected error becomes a generic message, never the error text', async () => {
+    const { pipeline, job, settle } = setup({
+      loadImage: () => Promise.reject(new Error('EACCES /secret/path')),
+    });
+    const j = job('a', { inputs: [{ filename: 'a.png', url: async () => 'u' }] });
+    pipeline.enqueue(j.job);
+    await settle();
+    expect(j.results[0]!.kind).toBe('failed');
+    expect(JSON.stringify(j.results[0])).not.toContain('EACCES');
+  });
+
+  test('shutdown: queued users are told their job did not start, running jobs finish, new jobs are refused', async () => {
+    const { pipeline, gemini, job, settle } = setup({ concurrency: 1 });
+    const running = job('a');
+    const waiting = job('b');
+    pipeline.enqueue(running.job);
+    pipeline.enqueue(waiting.job);
+    await settle();
+    const done = pipeline.shutdown(5000);
+    await settle();
+    expect(pipeline.admit('c')).toEqual({ ok: false, message: RESTARTING });
+    expect(waiting.results[0]).toEqual({ kind: 'failed', message: NOT_STARTED_RESTART });
+    gemini.calls[0]!.release(imageOutcome);
+    await done;
+    expect(running.results[0]!.kind).toBe('images');
+  });
+
+  test('shutdown: a job still running after the grace period is interrupted and the user told', async () => {
+    const { pipeline, job } = setup({ concurrency: 1 });
+    const running = job('a');
+    pipeline.enqueue(running.job);
+    await new Promise((r) => setTimeout(r, 5));
+    await pipeline.shutdown(50);
+    expect(running.results[0]!.kind).toBe('failed');
+    expect((running.results[0] as { message: string }).message).toMatch(/restart/);
+  });
+});

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { pino } from 'pino';
+import { ProgressReporter } from '../../src/jobs/progress.js';
+import type { DeliveryTarget, JobStatus } from '../../src/jobs/types.js';
+
+function recorder() {
+  const calls: { at: number; what: string }[] = [];
+  const target: DeliveryTarget = {
+    uploadLimit: 1,
+    progress: async (s: JobStatus) => {
+      calls.push({
+        at: Date.now(),
+        what: s.state === 'queued' ? `queued ${s.position}` : `generating ${s.attempt}`,
+      });
+    },
+    deliver: async () => {
+      calls.push({ at: Date.now(), what: 'result' });
+      return undefined;
+    },
+  };
+  return { calls, target };
+}
+
+describe('ProgressReporter', () => {
+  afterEach(() => vi.useRealTimers());
+
+  test('sends at most one edit per interval, always the latest status', async () => {
+    vi.useFakeTimers();
+    const { calls, target } = recorder();
+    const p = new ProgressReporter(target, pino({ level: 'silent' }), 2000);
+    p.update({ state: 'queued', position: 5 });
+    await vi.advanceTimersByTimeAsync(0);
+    p.update({ state: 'queued', position: 4 });
+    p.update({ state: 'queued', position: 3 });
+    await vi.advanceTimersByTimeAsync(1000);
+    p.update({ state: 'queued', position: 2 });
+    await vi.advanceTimersByTimeAsync(1000);
+    p.update({ state: 'generating', attempt: 1 });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls.map((c) => c.what)).toEqual(['queued 5', 'queued 2', 'generating 1']);
+    for (let i = 1; i < calls.length; i++)
+      expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('a pending progress edit can never land after the result', async () => {
+    vi.useFakeTimers();
+    const { calls, target } = recorder();
+    const p = new ProgressReporter(target, pino({ level: 'silent' }), 2000);
+    p.update({ state: 'queued', position: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    p.update({ state: 'generating', attempt: 1 });
+    await p.finish(() => target.deliver({ kind: 'failed', message: 'x' }));
+    p.update({ state: 'generating', attempt: 2 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls.map((c) => c.what)).toEqual(['queued 2', 'result']);
+  });
+
+  test('a failing progress edit does not stop the result', async () => {
+    const target: DeliveryTarget = {
+      uploadLimit: 1,
+      progress: () => Promise.reject(new Error('edit failed')),
+      deliver: () => Promise.resolve({ messageId: 'm', channelId: 'c', threadId: null }),
+    };
+    const p = new ProgressReporter(target, pino({ level: 'silent' }), 0);
+    p.update({ state: 'generating', attempt: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    await expect(p.finish(() => target.deliver({ kind: 'failed', message: 'x' }))).resolves.toMatchObject({
+      messageId: 'm',
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import { dayKey, UserLimits } from '../../src/jobs/user-limits.js';
+import { openStore } from '../../src/store/store.js';
+
+function setup(perMinute: number, perDay: number, start = Date.UTC(2026, 10, 23, 12, 0, 0)) {
+  let now = start;
+  const store = openStore(':memory:');
+  const limits = new UserLimits({ perMinute, perDay, store, now: () => now });
+  return { limits, store, advance: (ms: number) => (now += ms), at: () => now };
+}
+
+describe('UserLimits', () => {
+  test('allows USER_RPM jobs in a minute, then says when the next one is possible', () => {
+    const { limits, advance, at } = setup(3, 0);
+    expect(limits.admit('u').ok).toBe(true);
+    advance(10_000);
+    expect(limits.admit('u').ok).toBe(true);
+    expect(limits.admit('u').ok).toBe(true);
+    const refused = limits.admit('u');
+    expect(refused.ok).toBe(false);
+    // The first job was at t0: a slot frees at t0 + 60 s, shown as a Discord relative timestamp.
+    const t0 = at() - 10_000;
+    if (!refused.ok) expect(refused.message).toContain(`<t:${Math.ceil((t0 + 60_000) / 1000)}:R>`);
+  });
+
+  test('the window slides: a job becomes possible once the oldest is a minute old', () => {
+    const { limits, advance } = setup(2, 0);
+    limits.admit('u');
+    advance(30_000);
+    limits.admit('u');
+    expect(limits.admit('u').ok).toBe(false);
+    advance(30_001);
+    expect(limits.admit('u').ok).toBe(true);
+    expect(limits.admit('u').ok).toBe(false);
+  });
+
+  test('one user’s limit does not touch another’s', () => {
+    const { limits } = setup(1, 0);
+    expect(limits.admit('a').ok).toBe(true);
+    expect(limits.admit('a').ok).toBe(false);
+    expect(limits.admit('b').ok).toBe(true);
+  });
+
+  test('the daily cap counts images, is kept in the store, and resets at UTC midnight', () => {
+    const { limits, store, advance, at } = setup(100, 3);
+    limits.recordImages('u', 2);
+    expect(limits.admit('u').ok).toBe(true);
+    limits.recordImages('u', 1);
+    const refused = limits.admit('u');
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toMatch(/3 pictures for today/);
+    expect(store.usage('u', dayKey(at()))).toBe(3);
+    advance(12 * 3600_000);
+    expect(limits.admit('u').ok).toBe(true);
+  });
+
+  test('a daily limit of 0 means unlimited', () => {
+    const { limits } = setup(1000, 0);
+    limits.recordImages('u', 10_000);
+    expect(limits.admit('u').ok).toBe(true);
+  });
+});
