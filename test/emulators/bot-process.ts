@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The compiled entry point, exactly what the Procfile runs. */
+export const BOT_ENTRY = resolve(import.meta.dirname, '../../dist/src/index.js');
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface BotProcess {
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  /** Everything the process wrote, stdout and stderr, as text. */
+  output(): string;
+  logs(): LogLine[];
+  waitForLog(pred: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Sends a signal and resolves with the exit code (null if killed by a signal). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  exited(): Promise<number | null>;
+}
+
+/**
+ * Starts the bot as production does (node on the compiled entry, configured by environment only)
+ * and collects its JSON log lines. dataDir defaults to a fresh temporary folder.
+ */
+export function startBotProcess(env: Record<string, string>, opts: { dataDir?: string } = {}): BotProcess {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'bot-data-'));
+  const child = spawn(process.execPath, [BOT_ENTRY], {
+    // Only what we pass: the developer's own .env must not leak in (dotenv does not override set keys).
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env },
+    cwd: dataDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const lines: LogLine[] = [];
+  const waiters = new Set<() => void>();
+  let partial = '';
+  const onData = (chunk: Buffer) => {
+    const s = chunk.toString('utf8');
+    text += s;
+    partial += s;
+    const parts = partial.split('\n');
+    partial = parts.pop() ?? '';
+    for (const raw of parts) {
+      try {
+        lines.push(JSON.parse(raw) as LogLine);
+      } catch {
+        // Not a log line (a plain start-up error); it is in output() all the same.
+      }
+    }
+    waiters.forEach((w) => w());
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exit = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+
+  return {
+    child,
+    dataDir,
+    output: () => text,
+    logs: () => lines,
+    waitForLog(pred, timeoutMs = 15_000) {
+      return new Promise((res, rej) => {
+        const check = () => {
+          const hit = lines.find(pred);
+          if (hit) {
+            cleanup();
+            res(hit);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          rej(new Error(`no matching log line within ${timeoutMs} ms; output so far:\n${text.slice(-3000)}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        void exit.then(() => check());
+        check();
+      });
+    },
+    async stop(signal = 'SIGTERM', timeoutMs = 35_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+    exited: () => exit,
+  };
+}

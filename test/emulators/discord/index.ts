@@ -1,0 +1,25 @@
+export { startDiscordEmulator } from './emulator.js';
+export { Permission, DEFAULT_BOT_PERMISSIONS } from './permissions.js';
+export { Intent } from './gateway.js';
+export { MessageFlag } from './message-input.js';
+export type {
+  ApplicationCommandOption,
+  AttachmentRecord,
+  CommandOptionValue,
+  DiscordEmulator,
+  DiscordEmulatorOptions,
+  DispatchComponentInput,
+  DispatchMessageInput,
+  FakeUser,
+  InteractionCallbackRecord,
+  InteractionContext,
+  InteractionHandle,
+  InteractionState,
+  MessageRecord,
+  RecordedFile,
+  RecordedRequest,
+  RegisteredCommand,
+  SpecViolation,
+  ThreadRecord,
+  UploadInput,
+} from './types.js';
