@@ -54,12 +54,9 @@ function isDeadToken(err: unknown): boolean {
   return err instanceof DiscordAPIError && [50027, 10015, 10062, 10008].includes(Number(err.code));
 }
 
-function where(message: Message): DeliveredMessage {
-  return {
-    messageId: message.id,
-    channelId: message.channelId,
-    threadId: message.channel.isThread() ? message.channelId : null,
-  };
+/** Where a message landed; the caller says whether that channel is a thread (the cache may not know it yet). */
+function where(message: Message, inThread: boolean): DeliveredMessage {
+  return { messageId: message.id, channelId: message.channelId, threadId: inThread ? message.channelId : null };
 }
 
 /**
@@ -110,7 +107,7 @@ export class InteractionTarget implements DeliveryTarget {
         for (const group of groups.slice(1)) {
           await this.interaction.followUp({ files: toFiles(group), allowedMentions: NO_PINGS });
         }
-        return result.kind === 'images' ? where(first) : undefined;
+        return result.kind === 'images' ? where(first, !!this.interaction.channel?.isThread()) : undefined;
       } catch (err) {
         if (!isDeadToken(err)) throw err;
         this.tokenDead = true;
@@ -125,7 +122,7 @@ export class InteractionTarget implements DeliveryTarget {
     if (!channel?.isSendable())
       throw new Error('the command’s channel is not reachable for a fallback message');
     const sent = await sendGroups(channel, content, groups, { users: [this.interaction.user.id] });
-    return result.kind === 'images' ? where(sent) : undefined;
+    return result.kind === 'images' ? where(sent, channel.isThread()) : undefined;
   }
 }
 
@@ -189,9 +186,9 @@ export class MessageTarget implements DeliveryTarget {
       for (const group of groups.slice(1)) {
         await this.channel.send({ files: toFiles(group), allowedMentions: { parse: [] } });
       }
-      return result.kind === 'images' ? where(edited) : undefined;
+      return result.kind === 'images' ? where(edited, this.channel.isThread()) : undefined;
     }
     const sent = await sendGroups(this.channel, content, groups, { parse: [] }, this.replyTo);
-    return result.kind === 'images' ? where(sent) : undefined;
+    return result.kind === 'images' ? where(sent, this.channel.isThread()) : undefined;
   }
 }

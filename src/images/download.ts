@@ -1,8 +1,13 @@
-import fetch from 'node-fetch';
+import type { Readable } from 'node:stream';
+import fetch, { type Response } from 'node-fetch';
 import { UserError } from '../errors.js';
+import { inputMessages } from './messages.js';
 
 export interface DownloadPolicy {
-  /** `host` (https only) or `host:port` (https, or plain http because the operator listed it). */
+  /**
+   * `host`: https on its standard port; `host:port`: that port, https or plain http (plain http
+   * only exists for hosts an operator names with their port: a local proxy, the test CDN).
+   */
   readonly allowedHosts: readonly string[];
   readonly maxBytes: number;
   /** No byte for this long, or no answer at all, ends the download. */
@@ -11,7 +16,7 @@ export interface DownloadPolicy {
 }
 
 const MAX_REDIRECTS = 3;
-const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Which URLs the bot may fetch: allow-listed hosts only, so a pasted URL cannot reach the bot's own network. */
 export function isAllowedUrl(raw: string, allowedHosts: readonly string[]): boolean {
@@ -22,16 +27,19 @@ export function isAllowedUrl(raw: string, allowedHosts: readonly string[]): bool
     return false;
   }
   if (url.username || url.password) return false;
-  const host = url.hostname.toLowerCase();
-  const withPort = url.port ? `${host}:${url.port}` : host;
-  if (url.protocol === 'https:') return allowedHosts.includes(host) || allowedHosts.includes(withPort);
-  // Plain http only where the operator named the exact host:port (a local proxy, the test CDN).
-  return url.protocol === 'http:' && url.port !== '' && allowedHosts.includes(withPort);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  const listed = (entry: string) => allowedHosts.some((allowed) => allowed.toLowerCase() === entry);
+  // URL lower-cases the host and drops a default port, so "HTTPS://Host:443/" is "https://host/".
+  const host = url.hostname;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  if (listed(`${host}:${port}`)) return true;
+  return url.protocol === 'https:' && url.port === '' && listed(host);
 }
 
 /**
  * Downloads an attachment with every guard on: allow-listed hosts, redirects only to allowed
- * hosts, a cap on the declared and the streamed size, and deadlines on silence and on the whole.
+ * URLs, a cap on the declared and the streamed size, and deadlines on silence and on the whole.
+ * Every failure is a UserError naming the file.
  */
 export async function downloadAttachment(
   rawUrl: string,
@@ -40,67 +48,79 @@ export async function downloadAttachment(
   declaredSize?: number,
 ): Promise<Buffer> {
   if (declaredSize !== undefined && declaredSize > policy.maxBytes) {
-    throw new UserError(
-      `“${filename}” is ${mib(declaredSize)}; the most I accept is ${mib(policy.maxBytes)}.`,
-    );
+    throw new UserError(inputMessages.tooLarge(filename, declaredSize, policy.maxBytes));
   }
+  if (!isAllowedUrl(rawUrl, policy.allowedHosts)) throw new UserError(inputMessages.notAllowedHost(filename));
+
   const controller = new AbortController();
-  const total = setTimeout(() => controller.abort(), policy.totalTimeoutMs);
-  let idle = setTimeout(() => controller.abort(), policy.idleTimeoutMs);
+  const abort = () => controller.abort();
+  const total = setTimeout(abort, policy.totalTimeoutMs);
+  let idle = setTimeout(abort, policy.idleTimeoutMs);
   const touch = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => controller.abort(), policy.idleTimeoutMs);
+    idle = setTimeout(abort, policy.idleTimeoutMs);
   };
   try {
     let url = rawUrl;
-    for (let hop = 0; ; hop++) {
-      if (!isAllowedUrl(url, policy.allowedHosts)) {
-        throw new UserError(
-          `I can only use images uploaded to Discord; “${filename}” comes from somewhere else.`,
-        );
-      }
+    for (let redirects = 0; ; redirects++) {
       const res = await fetch(url, { redirect: 'manual', signal: controller.signal, size: 0 });
+      // An abort after we stop reading still errors the body stream; nobody may be listening then.
+      bodyOf(res)?.on('error', () => {});
       touch();
-      if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-        res.body?.resume();
-        if (hop >= MAX_REDIRECTS)
-          throw new UserError(`I could not download “${filename}” (too many redirects).`);
-        url = new URL(res.headers.get('location')!, url).toString();
+      const location = res.headers.get('location');
+      if (REDIRECT_STATUSES.has(res.status) && location) {
+        discard(res);
+        if (redirects >= MAX_REDIRECTS) throw new UserError(inputMessages.tooManyRedirects(filename));
+        url = new URL(location, url).toString();
+        if (!isAllowedUrl(url, policy.allowedHosts)) throw new UserError(inputMessages.redirectedAway(filename));
         continue;
       }
       if (!res.ok) {
-        res.body?.resume();
-        throw new UserError(
-          `I could not download “${filename}” (the server answered ${res.status}). Try uploading it again.`,
-        );
+        discard(res);
+        throw new UserError(inputMessages.httpStatus(filename, res.status));
       }
       const length = Number(res.headers.get('content-length') ?? NaN);
       if (Number.isFinite(length) && length > policy.maxBytes) {
-        res.body?.resume();
-        throw new UserError(`“${filename}” is ${mib(length)}; the most I accept is ${mib(policy.maxBytes)}.`);
+        discard(res);
+        throw new UserError(inputMessages.tooLarge(filename, length, policy.maxBytes));
       }
-      const chunks: Buffer[] = [];
-      let received = 0;
-      for await (const chunk of res.body!) {
-        touch();
-        const buf = chunk as Buffer;
-        received += buf.length;
-        if (received > policy.maxBytes) {
-          controller.abort();
-          throw new UserError(`“${filename}” is larger than ${mib(policy.maxBytes)}, the most I accept.`);
-        }
-        chunks.push(buf);
-      }
-      return Buffer.concat(chunks, received);
+      return await readCapped(res, policy.maxBytes, touch, filename);
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
-    if (controller.signal.aborted) {
-      throw new UserError(`Downloading “${filename}” took too long. Try uploading it again.`);
-    }
-    throw new UserError(`I could not download “${filename}”. Try uploading it again.`);
+    if (controller.signal.aborted) throw new UserError(inputMessages.tooSlow(filename));
+    throw new UserError(inputMessages.downloadFailed(filename));
   } finally {
     clearTimeout(total);
     clearTimeout(idle);
   }
+}
+
+/** Closes the connection instead of draining a body we will not use (it may be 30 MB, or endless). */
+function discard(res: Response): void {
+  bodyOf(res)?.destroy();
+}
+
+/** node-fetch types its body as the minimal NodeJS.ReadableStream; at run time it is a Readable. */
+function bodyOf(res: Response): Readable | null {
+  return res.body as Readable | null;
+}
+
+async function readCapped(res: Response, maxBytes: number, touch: () => void, filename: string) {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const body = bodyOf(res);
+  if (!body) return Buffer.alloc(0);
+  for await (const chunk of body) {
+    touch();
+    const buf = chunk as Buffer;
+    received += buf.length;
+    // Content-Length can lie or be absent (chunked, gzip): the stream itself is what counts.
+    if (received > maxBytes) {
+      discard(res);
+      throw new UserError(inputMessages.tooLargeStream(filename, maxBytes));
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, received);
 }

@@ -1,20 +1,26 @@
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { UserError } from '../errors.js';
 import type { ImageInput } from '../gemini/types.js';
-import { sniffType } from './sniff.js';
+import { decodeBmp } from './bmp.js';
+import { isCompleteHeif } from './isobmff.js';
+import { inputMessages } from './messages.js';
+import { looksLikeText, sniffType, type SniffedType } from './sniff.js';
 
 /** Formats Gemini takes as they are. */
 const PASS_THROUGH = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif']);
-/** Formats sharp can read and we convert to PNG first. */
-const CONVERT = new Set(['image/gif', 'image/avif', 'image/tiff', 'image/bmp']);
-const REFUSED: Record<string, string> = {
-  'image/svg+xml': 'SVG drawings are not supported (they can carry scripts); export it as PNG',
-  'application/pdf': 'PDF files are not images; export the page as PNG or JPEG',
-};
-/** About 16k x 16k: a larger header is a decompression bomb, not a photo. */
-const MAX_INPUT_PIXELS = 268_402_689;
+/** Formats sharp can read and we convert to PNG first (APNG: its first frame, like any PNG reader). */
+const CONVERT = new Set(['image/gif', 'image/avif', 'image/tiff', 'image/apng']);
+/**
+ * sharp's own default (16383 x 16383): a larger header is a decompression bomb, not a photo. Below
+ * it sharp decodes in strips while scaling down, so memory stays far below width x height x 4.
+ */
+export const MAX_INPUT_PIXELS = 268_402_689;
+/** Our BMP reader holds every pixel at once (an uncompressed 1-bit BMP is tiny on the wire). */
+const MAX_BMP_PIXELS = 40_000_000;
+const JPEG_QUALITY = 92;
 
 export interface NormalizeOptions {
+  /** Longest side sent to Gemini; larger images are scaled down to it. */
   readonly maxSide: number;
 }
 
@@ -28,62 +34,93 @@ export async function normalizeImage(
   filename: string,
   opts: NormalizeOptions,
 ): Promise<ImageInput> {
-  if (data.length === 0) throw new UserError(`“${filename}” is empty.`);
+  if (data.length === 0) throw new UserError(inputMessages.empty(filename));
   const type = await sniffType(data);
-  if (!type)
-    throw new UserError(
-      `“${filename}” is not an image I can read (PNG, JPEG, WebP, HEIC, GIF, AVIF, TIFF or BMP).`,
-    );
-  const refusal = REFUSED[type.mime];
-  if (refusal) throw new UserError(`“${filename}”: ${refusal}.`);
+  if (!type) {
+    throw new UserError(looksLikeText(data) ? inputMessages.text(filename) : inputMessages.unknown(filename));
+  }
+  if (type.mime === 'image/svg+xml') throw new UserError(inputMessages.svg(filename));
+  if (type.mime === 'application/pdf') throw new UserError(inputMessages.pdf(filename));
+  if (type.mime === 'image/bmp') return convertBmp(data, filename, opts);
   if (!PASS_THROUGH.has(type.mime) && !CONVERT.has(type.mime)) {
-    throw new UserError(`“${filename}” is a ${type.ext.toUpperCase()} file, not an image I can use.`);
+    throw new UserError(inputMessages.otherType(filename, type.ext));
   }
 
   let meta: Metadata;
   try {
     meta = await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch {
-    // sharp cannot decode HEIC without a patent-encumbered codec; Gemini can, so pass it on.
-    if (type.mime === 'image/heic' || type.mime === 'image/heif') return { mimeType: type.mime, data };
-    throw new UserError(`“${filename}” looks damaged or truncated; I could not read it.`);
+    throw new UserError(inputMessages.damaged(filename));
   }
+  // Header only: nothing is decoded before the size is known to be sane.
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
-  if (width * height > MAX_INPUT_PIXELS) {
-    throw new UserError(
-      `“${filename}” is ${width}x${height} pixels, far larger than any photo; please send a smaller image.`,
-    );
-  }
-  const rotated = (meta.orientation ?? 1) > 1;
-  const tooBig = Math.max(width, height) > opts.maxSide;
-  if (PASS_THROUGH.has(type.mime) && !rotated && !tooBig) {
-    // Decode fully once so a truncated file is refused here, not by Gemini.
-    await decodeCheck(data, filename);
-    return { mimeType: type.mime, data };
-  }
+  if (width * height > MAX_INPUT_PIXELS) throw new UserError(inputMessages.huge(filename, width, height));
 
+  const plan = {
+    rotate: (meta.orientation ?? 1) > 1,
+    shrink: Math.max(width, height) > opts.maxSide,
+    firstFrame: (meta.pages ?? 1) > 1,
+  };
   try {
-    let pipeline = sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1 }).autoOrient();
-    if (tooBig) pipeline = pipeline.resize({ width: opts.maxSide, height: opts.maxSide, fit: 'inside' });
-    const out =
-      type.mime === 'image/jpeg'
-        ? await pipeline.jpeg({ quality: 92 }).toBuffer()
-        : await pipeline.png({ compressionLevel: 6 }).toBuffer();
-    return { mimeType: type.mime === 'image/jpeg' ? 'image/jpeg' : 'image/png', data: out };
+    if (PASS_THROUGH.has(type.mime) && !plan.rotate && !plan.shrink && !plan.firstFrame) {
+      await decodeFully(data);
+      return { mimeType: type.mime, data };
+    }
+    const pipeline = openForConversion(data).autoOrient();
+    return await encode(plan.shrink ? pipeline.resize(fitInside(opts.maxSide)) : pipeline, type);
   } catch {
-    throw new UserError(`“${filename}” looks damaged or truncated; I could not read it.`);
+    if (undecodableHere(meta, type) && isCompleteHeif(data)) {
+      // HEVC pixels need a codec this sharp build lacks; Gemini reads HEIC itself, and the
+      // container was checked above and here, so it goes as it is.
+      return { mimeType: type.mime, data };
+    }
+    throw new UserError(inputMessages.damaged(filename));
   }
 }
 
-async function decodeCheck(data: Buffer, filename: string): Promise<void> {
-  try {
-    // A thumbnail decode reads every byte (JPEG shrinks while decoding), so it is cheap and thorough.
-    await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
-      .resize({ width: 64, height: 64, fit: 'inside' })
-      .raw()
-      .toBuffer();
-  } catch {
-    throw new UserError(`“${filename}” looks damaged or truncated; I could not read it.`);
+function openForConversion(data: Buffer): Sharp {
+  // failOn 'truncated': refuse cut-off files, forgive the harmless warnings real-world GIFs carry.
+  return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', pages: 1 });
+}
+
+/** Reads every byte (as a 64 px thumbnail, cheap: JPEG shrinks while decoding), so truncation shows here. */
+async function decodeFully(data: Buffer): Promise<void> {
+  await openForConversion(data).resize(fitInside(64)).raw().toBuffer();
+}
+
+function fitInside(side: number) {
+  return { width: side, height: side, fit: 'inside', withoutEnlargement: true } as const;
+}
+
+async function encode(pipeline: Sharp, type: SniffedType): Promise<ImageInput> {
+  if (type.mime === 'image/jpeg') {
+    return { mimeType: 'image/jpeg', data: await pipeline.jpeg({ quality: JPEG_QUALITY }).toBuffer() };
   }
+  return { mimeType: 'image/png', data: await pipeline.png({ compressionLevel: 6 }).toBuffer() };
+}
+
+function undecodableHere(meta: Metadata, type: SniffedType): boolean {
+  return (type.mime === 'image/heic' || type.mime === 'image/heif') && meta.compression === 'hevc';
+}
+
+async function convertBmp(data: Buffer, filename: string, opts: NormalizeOptions): Promise<ImageInput> {
+  const decoded = decodeBmp(data, MAX_BMP_PIXELS);
+  if (!decoded.ok) {
+    if (decoded.problem === 'huge') {
+      const { width, height } = decoded;
+      throw new UserError(
+        width * height > MAX_INPUT_PIXELS
+          ? inputMessages.huge(filename, width, height)
+          : inputMessages.bmpUnsupported(filename, `${width}x${height}-pixel`),
+      );
+    }
+    if (decoded.problem === 'unsupported') {
+      throw new UserError(inputMessages.bmpUnsupported(filename, decoded.what));
+    }
+    throw new UserError(inputMessages.damaged(filename));
+  }
+  const { data: raw, width, height, channels } = decoded.bitmap;
+  const pipeline = sharp(raw, { raw: { width, height, channels } }).resize(fitInside(opts.maxSide));
+  return { mimeType: 'image/png', data: await pipeline.png({ compressionLevel: 6 }).toBuffer() };
 }
