@@ -56,7 +56,11 @@ function isDeadToken(err: unknown): boolean {
 
 /** Where a message landed; the caller says whether that channel is a thread (the cache may not know it yet). */
 function where(message: Message, inThread: boolean): DeliveredMessage {
-  return { messageId: message.id, channelId: message.channelId, threadId: inThread ? message.channelId : null };
+  return {
+    messageId: message.id,
+    channelId: message.channelId,
+    threadId: inThread ? message.channelId : null,
+  };
 }
 
 /**

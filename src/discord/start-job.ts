@@ -33,7 +33,12 @@ export async function startCommandJob(
     });
     return;
   }
-  await interaction.deferReply();
+  try {
+    await interaction.deferReply();
+  } catch (err) {
+    ctx.pipeline.release();
+    throw err;
+  }
   const id = ctx.newJobId();
   const log = ctx.log.child({ jobId: id, userId: interaction.user.id, guildId: interaction.guildId });
   ctx.pipeline.enqueue({

@@ -31,7 +31,8 @@ export function buildContents(req: GenerateRequest, model: string): Content[] {
       // Gemini 3 wants a signature on the turn's first part and on every image part. A turn rebuilt
       // without its own (an older model's, or one stored before signatures) takes the placeholder.
       parts.forEach((part, j) => {
-        if (!part.thoughtSignature && (j === 0 || part.inlineData)) part.thoughtSignature = PLACEHOLDER_SIGNATURE;
+        if (!part.thoughtSignature && (j === 0 || part.inlineData))
+          part.thoughtSignature = PLACEHOLDER_SIGNATURE;
       });
     }
     contents.push({ role: 'model', parts });

@@ -72,7 +72,8 @@ export async function downloadAttachment(
         discard(res);
         if (redirects >= MAX_REDIRECTS) throw new UserError(inputMessages.tooManyRedirects(filename));
         url = new URL(location, url).toString();
-        if (!isAllowedUrl(url, policy.allowedHosts)) throw new UserError(inputMessages.redirectedAway(filename));
+        if (!isAllowedUrl(url, policy.allowedHosts))
+          throw new UserError(inputMessages.redirectedAway(filename));
         continue;
       }
       if (!res.ok) {

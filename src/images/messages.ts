@@ -19,7 +19,8 @@ export const READABLE_FORMATS = 'PNG, JPEG, WebP, HEIC, GIF, AVIF, TIFF or BMP';
 
 export const inputMessages = {
   empty: (name: string) => `${quoteName(name)} is empty (0 bytes).`,
-  text: (name: string) => `${quoteName(name)} is a text file, not an image. Send a ${READABLE_FORMATS} image.`,
+  text: (name: string) =>
+    `${quoteName(name)} is a text file, not an image. Send a ${READABLE_FORMATS} image.`,
   unknown: (name: string) => `${quoteName(name)} is not an image I can read (${READABLE_FORMATS}).`,
   svg: (name: string) =>
     `${quoteName(name)} is an SVG drawing; SVGs are not supported (they can carry scripts). Export it as PNG.`,

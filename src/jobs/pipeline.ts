@@ -50,6 +50,8 @@ export class JobPipeline {
   private readonly generating = new Set<Entry>();
   private readonly active = new Map<Entry, Promise<void>>();
   private closing = false;
+  /** Admitted jobs not yet enqueued (their reply is being deferred): they count toward MAX_QUEUE. */
+  private reserved = 0;
 
   constructor(private readonly opts: PipelineOptions) {}
 
@@ -57,15 +59,26 @@ export class JobPipeline {
     return { queued: this.queue.size, generating: this.generating.size, active: this.active.size };
   }
 
-  /** Decides at once whether a user may start a job; counts it against their limits when they may. */
+  /**
+   * Decides at once whether a user may start a job; counts it against their limits and reserves
+   * its queue place when they may. Follow with enqueue(), or release() if the job cannot start.
+   */
   admit(userId: string): Admission {
     if (this.closing) return { ok: false, message: RESTARTING };
-    if (this.queue.size >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
-    return this.opts.limits.admit(userId);
+    if (this.queue.size + this.reserved >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
+    const admission = this.opts.limits.admit(userId);
+    if (admission.ok) this.reserved++;
+    return admission;
+  }
+
+  /** Gives back the queue place of an admitted job that will not be enqueued. */
+  release(): void {
+    this.reserved = Math.max(0, this.reserved - 1);
   }
 
   /** Takes an admitted job; from here on it always ends in a result or a stated reason. */
   enqueue(job: Job): void {
+    this.release();
     const entry: Entry = {
       job,
       progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs),

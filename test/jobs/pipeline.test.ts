@@ -190,3 +190,14 @@ describe('JobPipeline', () => {
     expect((running.results[0] as { message: string }).message).toMatch(/restart/);
   });
 });
+
+describe('JobPipeline admission', () => {
+  test('admitted jobs hold their queue place before they are enqueued, so a burst cannot overfill the queue', () => {
+    const { pipeline } = setup({ concurrency: 1, maxQueue: 2 });
+    expect(pipeline.admit('a').ok).toBe(true);
+    expect(pipeline.admit('b').ok).toBe(true);
+    expect(pipeline.admit('c')).toEqual({ ok: false, message: QUEUE_FULL });
+    pipeline.release();
+    expect(pipeline.admit('c').ok).toBe(true);
+  });
+});
