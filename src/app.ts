@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Events, type Client } from 'discord.js';
 import { commands } from '../commands/index.js';
 import type { Config } from './config.js';
@@ -9,6 +9,7 @@ import { createGeminiAdapter } from './gemini/adapter.js';
 import { createImageLoader } from './images/load.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
 import { JobPipeline } from './jobs/pipeline.js';
+import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
 import { openStore } from './store/store.js';
@@ -24,10 +25,13 @@ export interface App {
 /** Builds the whole bot from a Config: store -> quota gate -> Gemini adapter -> pipeline -> Discord. */
 export function createApp(config: Config, log: Logger): App {
   const store = openStore(config.dataDir);
+  // The quota belongs to the key's Google project: processes sharing a key share one quota.
+  const quotaId = `banana:${createHash('sha256').update(config.geminiApiKey).digest('hex').slice(0, 16)}`;
   const gate: ClosableGate = createGeminiGate({
     rpm: config.geminiRpm,
     concurrency: config.geminiConcurrency,
     redisUrl: config.redisUrl,
+    id: `${quotaId}:gemini`,
     log,
   });
   const gemini = createGeminiAdapter({
@@ -44,7 +48,14 @@ export function createApp(config: Config, log: Logger): App {
     gate,
     log,
   });
-  const limits = new UserLimits({ perMinute: config.userRpm, perDay: config.userDailyLimit, store });
+  const limitBackend = config.redisUrl
+    ? redisLimitBackend(config.redisUrl, quotaId)
+    : memoryLimitBackend(store);
+  const limits = new UserLimits({
+    perMinute: config.userRpm,
+    perDay: config.userDailyLimit,
+    backend: limitBackend,
+  });
   const pipeline = new JobPipeline({
     gemini,
     store,
@@ -76,6 +87,7 @@ export function createApp(config: Config, log: Logger): App {
       await pipeline.shutdown(config.shutdownGraceMs);
       await client.destroy();
       await gate.stop().catch(() => undefined);
+      await limitBackend.close();
       store.close();
     },
   };

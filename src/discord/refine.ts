@@ -120,7 +120,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     });
     return;
   }
-  const admission = ctx.pipeline.admit(message.author.id);
+  const admission = await ctx.pipeline.admit(message.author.id);
   if (!admission.ok) {
     await message.reply({ content: admission.message, allowedMentions: { parse: [], repliedUser: false } });
     return;

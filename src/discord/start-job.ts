@@ -24,7 +24,7 @@ export async function startCommandJob(
   ctx: AppContext,
   spec: { kind: JobKind; prompt: string; aspectRatio?: string | undefined; inputs?: InputSource[] },
 ): Promise<void> {
-  const admission = ctx.pipeline.admit(interaction.user.id);
+  const admission = await ctx.pipeline.admit(interaction.user.id);
   if (!admission.ok) {
     await interaction.reply({
       content: admission.message,

@@ -9,10 +9,14 @@ const SVG: SniffedType = { mime: 'image/svg+xml', ext: 'svg' };
 /** Enough to get past an XML declaration, comments and a DOCTYPE with a few entities. */
 const SVG_HEAD_BYTES = 4096;
 
-/** The real type of some bytes, never the declared one; undefined when the bytes are no known format. */
+/**
+ * The real type of some bytes, never the declared one; undefined when the bytes are no known
+ * format. Never rejects: the bytes may come from anyone, and a parser bug in file-type on some
+ * odd input must read as "unknown", not crash the caller.
+ */
 export async function sniffType(data: Uint8Array): Promise<SniffedType | undefined> {
   if (data.length === 0) return undefined;
-  const found = await fileTypeFromBuffer(data);
+  const found = await fileTypeFromBuffer(data).catch(() => undefined);
   // file-type stops at "XML" and knows no SVG: look inside, since SVG is refused for its own reasons.
   if (found && found.mime !== 'application/xml') return { mime: found.mime, ext: found.ext };
   if (isSvg(data)) return SVG;

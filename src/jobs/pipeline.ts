@@ -63,12 +63,18 @@ export class JobPipeline {
    * Decides at once whether a user may start a job; counts it against their limits and reserves
    * its queue place when they may. Follow with enqueue(), or release() if the job cannot start.
    */
-  admit(userId: string): Admission {
+  async admit(userId: string): Promise<Admission> {
     if (this.closing) return { ok: false, message: RESTARTING };
     if (this.queue.size + this.reserved >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
-    const admission = this.opts.limits.admit(userId);
-    if (admission.ok) this.reserved++;
-    return admission;
+    this.reserved++;
+    try {
+      const admission = await this.opts.limits.admit(userId);
+      if (!admission.ok) this.release();
+      return admission;
+    } catch (err) {
+      this.release();
+      throw err;
+    }
   }
 
   /** Gives back the queue place of an admitted job that will not be enqueued. */
@@ -206,7 +212,7 @@ export class JobPipeline {
           imageCount: outcome.images.length,
           createdAt: Date.now(),
         });
-        this.opts.limits.recordImages(job.userId, outcome.images.length);
+        await this.opts.limits.recordImages(job.userId, outcome.images.length);
       }
     } catch (err) {
       job.log.error({ err, jobId: job.id }, 'could not deliver the result');

@@ -1,11 +1,11 @@
-import type { Store } from '../store/store.js';
+import type { LimitBackend } from './limit-backend.js';
 
 export type Admission = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 export interface UserLimitsOptions {
   readonly perMinute: number;
   readonly perDay: number;
-  readonly store: Store;
+  readonly backend: LimitBackend;
   readonly now?: () => number;
 }
 
@@ -25,11 +25,11 @@ function nextUtcMidnight(at: number): number {
 const relative = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
 
 /**
- * Per-user limits: USER_RPM jobs started in any 60 s window (kept in memory: it is about bursts)
- * and USER_DAILY_LIMIT images per UTC day (kept in the store: it survives restarts).
+ * Per-user limits: USER_RPM jobs started in any 60 s window and USER_DAILY_LIMIT images per UTC
+ * day. The backend keeps them in-process (daily counts in SQLite, surviving restarts) or in Redis,
+ * shared by every bot process.
  */
 export class UserLimits {
-  private readonly starts = new Map<string, number[]>();
   private readonly now: () => number;
 
   constructor(private readonly opts: UserLimitsOptions) {
@@ -37,29 +37,28 @@ export class UserLimits {
   }
 
   /** Checks both limits and, when admitted, counts the job against the per-minute window. */
-  admit(userId: string): Admission {
+  async admit(userId: string): Promise<Admission> {
     const now = this.now();
-    if (this.opts.perDay > 0 && this.opts.store.usage(userId, dayKey(now)) >= this.opts.perDay) {
+    if (
+      this.opts.perDay > 0 &&
+      (await this.opts.backend.dailyCount(userId, dayKey(now))) >= this.opts.perDay
+    ) {
       return {
         ok: false,
         message: `You have used your ${this.opts.perDay} pictures for today. You can make more ${relative(nextUtcMidnight(now))}.`,
       };
     }
-    const recent = (this.starts.get(userId) ?? []).filter((t) => t > now - MINUTE);
-    if (recent.length >= this.opts.perMinute) {
-      const freeAt = recent[0]! + MINUTE;
-      this.starts.set(userId, recent);
+    const hit = await this.opts.backend.hitWindow(`user:${userId}`, this.opts.perMinute, MINUTE, now);
+    if (!hit.ok) {
       return {
         ok: false,
-        message: `You are going a bit fast: ${this.opts.perMinute} pictures a minute at most. Try again ${relative(freeAt)}.`,
+        message: `You are going a bit fast: ${this.opts.perMinute} pictures a minute at most. Try again ${relative(hit.freeAt)}.`,
       };
     }
-    recent.push(now);
-    this.starts.set(userId, recent);
     return { ok: true };
   }
 
-  recordImages(userId: string, images: number): void {
-    if (images > 0) this.opts.store.addUsage(userId, dayKey(this.now()), images);
+  async recordImages(userId: string, images: number): Promise<void> {
+    if (images > 0) await this.opts.backend.addDaily(userId, dayKey(this.now()), images);
   }
 }

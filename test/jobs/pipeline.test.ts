@@ -5,6 +5,7 @@ import type { GenerateRequest, Outcome } from '../../src/gemini/types.js';
 import { JobPipeline } from '../../src/jobs/pipeline.js';
 import { NOT_STARTED_RESTART, QUEUE_FULL, RESTARTING } from '../../src/jobs/present.js';
 import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/jobs/types.js';
+import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
 import { UserError } from '../../src/errors.js';
 import { openStore } from '../../src/store/store.js';
@@ -55,7 +56,7 @@ function setup(over: { concurrency?: number; maxQueue?: number; loadImage?: () =
   const pipeline = new JobPipeline({
     gemini: gemini.adapter,
     store,
-    limits: new UserLimits({ perMinute: 1000, perDay: 0, store }),
+    limits: new UserLimits({ perMinute: 1000, perDay: 0, backend: memoryLimitBackend(store) }),
     loadImage: over.loadImage ?? (async () => ({ mimeType: 'image/png', data: PNG })),
     log,
     concurrency: over.concurrency ?? 1,
@@ -131,10 +132,10 @@ describe('JobPipeline', () => {
     expect(c.statuses.at(-1)).toEqual({ state: 'queued', position: 1 });
   });
 
-  test('a full queue refuses new jobs with a busy message', () => {
+  test('a full queue refuses new jobs with a busy message', async () => {
     const { pipeline, job } = setup({ concurrency: 1, maxQueue: 2 });
     for (let i = 0; i < 3; i++) pipeline.enqueue(job('a').job);
-    expect(pipeline.admit('z')).toEqual({ ok: false, message: QUEUE_FULL });
+    expect(await pipeline.admit('z')).toEqual({ ok: false, message: QUEUE_FULL });
   });
 
   test('an input problem is told to the user and frees the slot for the next job', async () => {
@@ -173,7 +174,7 @@ describe('JobPipeline', () => {
     await settle();
     const done = pipeline.shutdown(5000);
     await settle();
-    expect(pipeline.admit('c')).toEqual({ ok: false, message: RESTARTING });
+    expect(await pipeline.admit('c')).toEqual({ ok: false, message: RESTARTING });
     expect(waiting.results[0]).toEqual({ kind: 'failed', message: NOT_STARTED_RESTART });
     gemini.calls[0]!.release(imageOutcome);
     await done;
@@ -192,12 +193,12 @@ describe('JobPipeline', () => {
 });
 
 describe('JobPipeline admission', () => {
-  test('admitted jobs hold their queue place before they are enqueued, so a burst cannot overfill the queue', () => {
+  test('admitted jobs hold their queue place before they are enqueued, so a burst cannot overfill the queue', async () => {
     const { pipeline } = setup({ concurrency: 1, maxQueue: 2 });
-    expect(pipeline.admit('a').ok).toBe(true);
-    expect(pipeline.admit('b').ok).toBe(true);
-    expect(pipeline.admit('c')).toEqual({ ok: false, message: QUEUE_FULL });
+    const [a, b, c] = await Promise.all([pipeline.admit('a'), pipeline.admit('b'), pipeline.admit('c')]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    expect(c).toEqual({ ok: false, message: QUEUE_FULL });
     pipeline.release();
-    expect(pipeline.admit('c').ok).toBe(true);
+    expect((await pipeline.admit('c')).ok).toBe(true);
   });
 });

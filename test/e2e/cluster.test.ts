@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startBotProcess, type BotProcess } from '../emulators/bot-process.js';
+import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord/index.js';
+import { randomSecrets, startWorld, type World } from '../emulators/world.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const RPM = 60;
+
+let world: World;
+let discord2: DiscordEmulator;
+let bot2: BotProcess;
+
+beforeAll(async () => {
+  world = await startWorld({
+    env: { REDIS_URL, GEMINI_RPM: String(RPM), GEMINI_CONCURRENCY: '4' },
+    gemini: { quotaRpm: RPM },
+  });
+  // A second bot process (another shard, say) with the same Gemini key and Redis: one quota.
+  const token2 = randomSecrets().token;
+  discord2 = await startDiscordEmulator({ botToken: token2 });
+  const env2 = {
+    ...world.env,
+    DISCORD_TOKEN: token2,
+    DISCORD_API_URL: discord2.apiUrl,
+    ATTACHMENT_HOSTS: discord2.cdnHost,
+    DISCORD_GUILD_ID: discord2.guildId,
+  };
+  await promisify(execFile)(
+    process.execPath,
+    [resolve(import.meta.dirname, '../../dist/src/discord/register.js')],
+    {
+      env: { PATH: process.env.PATH ?? '', ...env2 },
+    },
+  );
+  bot2 = startBotProcess(env2);
+  await bot2.waitForLog((l) => l.msg === 'bot is online', 20_000);
+  await discord2.ready();
+});
+afterAll(async () => {
+  await bot2?.stop('SIGKILL');
+  await discord2?.stop();
+  await world?.stop();
+});
+
+describe('two bot processes sharing a quota through Redis', () => {
+  test('together they never exceed GEMINI_RPM: Gemini calls are spaced as one and no 429 comes back', async () => {
+    const jobs = [];
+    for (let i = 0; i < 5; i++) {
+      jobs.push(
+        world.discord.dispatchCommand('imagine', { prompt: `one-${i}` }, { user: world.discord.users.alice }),
+      );
+      jobs.push(discord2.dispatchCommand('imagine', { prompt: `two-${i}` }, { user: discord2.users.bob }));
+    }
+    const handles = await Promise.all(jobs);
+    await Promise.all(handles.map((h) => h.waitForOriginal((m) => m.attachments.length > 0, 30_000)));
+
+    const arrivals = world.gemini.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(10);
+    expect(world.gemini.stats.rejected429).toBe(0);
+    // 60 per minute shared = one start a second across both processes. Unshared, the two processes
+    // would each start at once (gaps near 0); arrivals jitter a little around the spaced starts.
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(600);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(9 * 1000 * 0.97);
+    // Both processes did work.
+    const texts = world.gemini.requests.map((r) => r.texts[0] ?? '');
+    expect(texts.filter((t) => t.startsWith('one-'))).toHaveLength(5);
+    expect(texts.filter((t) => t.startsWith('two-'))).toHaveLength(5);
+  });
+});

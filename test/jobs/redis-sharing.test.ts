@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { describe, expect, test } from 'vitest';
+import { createGeminiGate } from '../../src/jobs/gemini-gate.js';
+import { redisLimitBackend } from '../../src/jobs/limit-backend.js';
+import { UserLimits } from '../../src/jobs/user-limits.js';
+
+// A real Redis on 127.0.0.1:6379 (.ci/run starts one when none answers).
+const REDIS = 'redis://127.0.0.1:6379';
+const prefix = () => `test:${randomBytes(6).toString('hex')}`;
+
+describe('limits shared through Redis', () => {
+  test('two processes’ limiters share one USER_RPM window: together they admit exactly the limit', async () => {
+    const p = prefix();
+    const a = redisLimitBackend(REDIS, p);
+    const b = redisLimitBackend(REDIS, p);
+    try {
+      const limitsA = new UserLimits({ perMinute: 5, perDay: 0, backend: a });
+      const limitsB = new UserLimits({ perMinute: 5, perDay: 0, backend: b });
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => (i % 2 ? limitsA : limitsB).admit('user-1')),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(5);
+      expect(results.find((r) => !r.ok)).toMatchObject({ message: expect.stringMatching(/<t:\d+:R>/) });
+      expect((await limitsA.admit('user-2')).ok).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('daily counts are shared between processes', async () => {
+    const p = prefix();
+    const a = redisLimitBackend(REDIS, p);
+    const b = redisLimitBackend(REDIS, p);
+    try {
+      const limitsA = new UserLimits({ perMinute: 100, perDay: 3, backend: a });
+      const limitsB = new UserLimits({ perMinute: 100, perDay: 3, backend: b });
+      await limitsA.recordImages('u', 2);
+      await limitsB.recordImages('u', 1);
+      expect(await limitsA.admit('u')).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/3 pictures for today/),
+      });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('two gates on one Redis space their Gemini calls as one: never more than GEMINI_RPM per window', async () => {
+    const id = prefix();
+    const log = pino({ level: 'silent' });
+    const a = createGeminiGate({ rpm: 240, concurrency: 4, redisUrl: REDIS, id, log });
+    const b = createGeminiGate({ rpm: 240, concurrency: 4, redisUrl: REDIS, id, log });
+    try {
+      await Promise.all([a.limiter.ready(), b.limiter.ready()]);
+      const starts: number[] = [];
+      const call = (g: typeof a) => g.schedule(async () => void starts.push(Date.now()));
+      await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 ? a : b)));
+      starts.sort((x, y) => x - y);
+      // 240 per minute = one start every 250 ms across both processes.
+      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(240);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
