@@ -12,6 +12,7 @@ import type { HistoryTurn } from '../gemini/types.js';
 import type { InputSource } from '../jobs/types.js';
 import type { ResultRecord } from '../store/store.js';
 import { UserError } from '../errors.js';
+import { maxInputImages } from '../gemini/request.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { decideRefine } from './refine-decision.js';
 import { cleanPrompt } from './start-job.js';
@@ -120,6 +121,18 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     });
     return;
   }
+  const extra = [...message.attachments.values()].filter(
+    (a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name),
+  );
+  // The picture being refined is one of the model's input images too.
+  const room = maxInputImages(ctx.config.geminiModel) - 1;
+  if (extra.length > room) {
+    await message.reply({
+      content: `⚠️ I can take at most ${room} extra image${room === 1 ? '' : 's'} with a refine (the picture itself is one more).`,
+      allowedMentions: { parse: [], repliedUser: false },
+    });
+    return;
+  }
   const admission = await ctx.pipeline.admit(message.author.id);
   if (!admission.ok) {
     await message.reply({ content: admission.message, allowedMentions: { parse: [], repliedUser: false } });
@@ -130,9 +143,6 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     decision.placement === 'new-thread' ? await threadFor(message, decision.parent, ctx) : message.channel;
   const id = ctx.newJobId();
   const log = ctx.log.child({ jobId: id, userId: message.author.id, guildId: message.guildId });
-  const extra = [...message.attachments.values()].filter(
-    (a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name),
-  );
   ctx.pipeline.enqueue({
     id,
     kind: 'refine',

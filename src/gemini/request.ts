@@ -8,6 +8,11 @@ const inline = (image: ImageInput): Part => ({
   inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') },
 });
 
+/** Input images one request may carry: 2.5 Flash works best with up to 3, Gemini 3 models take 14. */
+export function maxInputImages(model: string): number {
+  return /^gemini-3/.test(model) ? 14 : 3;
+}
+
 export function usesThoughtSignatures(model: string): boolean {
   return /^gemini-3/.test(model);
 }

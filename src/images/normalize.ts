@@ -48,11 +48,11 @@ export async function normalizeImage(
 
   let meta: Metadata;
   try {
-    meta = await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    // Header only, nothing decoded; without the limit here, so a bomb gets the friendlier refusal below.
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch {
     throw new UserError(inputMessages.damaged(filename));
   }
-  // Header only: nothing is decoded before the size is known to be sane.
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
   if (width * height > MAX_INPUT_PIXELS) throw new UserError(inputMessages.huge(filename, width, height));

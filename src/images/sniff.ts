@@ -16,10 +16,10 @@ const SVG_HEAD_BYTES = 4096;
  */
 export async function sniffType(data: Uint8Array): Promise<SniffedType | undefined> {
   if (data.length === 0) return undefined;
-  const found = await fileTypeFromBuffer(data).catch(() => undefined);
-  // file-type stops at "XML" and knows no SVG: look inside, since SVG is refused for its own reasons.
-  if (found && found.mime !== 'application/xml') return { mime: found.mime, ext: found.ext };
+  // file-type knows no SVG (it says "XML", or for UTF-16 even "MP1"), and no image format starts
+  // like markup, so this goes first.
   if (isSvg(data)) return SVG;
+  const found = await fileTypeFromBuffer(data).catch(() => undefined);
   return found ? { mime: found.mime, ext: found.ext } : undefined;
 }
 

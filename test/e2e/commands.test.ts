@@ -136,6 +136,38 @@ describe('slash commands end to end', () => {
     expect(message.attachments).toHaveLength(3);
   });
 
+  test('a picture over the upload limit is re-encoded to fit and the message says so', async () => {
+    world.gemini.enqueue({ kind: 'image', bytes: 11 * 1024 * 1024 });
+    const h = await world.discord.dispatchCommand('imagine', { prompt: 'huge detail' });
+    const message = await h.waitForOriginal(hasImage, 30_000);
+    const attachment = message.attachments[0]!;
+    expect(attachment.size).toBeLessThanOrEqual(10 * 1024 * 1024);
+    expect(message.content).toMatch(/over Discord’s 10 MB upload limit/);
+    const meta = await sharp(world.discord.fetchAttachment(attachment.url)).metadata();
+    expect(attachment.filename.endsWith(`.${meta.format === 'jpeg' ? 'jpg' : meta.format}`)).toBe(true);
+  });
+
+  test('JPEG bytes that Gemini labels PNG are delivered as a .jpg', async () => {
+    world.gemini.enqueue({ kind: 'image', format: 'jpeg', declaredMimeType: 'image/png' });
+    const h = await world.discord.dispatchCommand('imagine', { prompt: 'mislabelled' });
+    const message = await h.waitForOriginal(hasImage, 15_000);
+    expect(message.attachments[0]!.filename).toMatch(/\.jpg$/);
+    expect((await sharp(world.discord.fetchAttachment(message.attachments[0]!.url)).metadata()).format).toBe(
+      'jpeg',
+    );
+  });
+
+  test('a prompt full of mentions and markdown pings nobody and cannot break the message', async () => {
+    const h = await world.discord.dispatchCommand('imagine', {
+      prompt: '@everyone <@&123456789012345678> **loud** `x`',
+    });
+    const message = await h.waitForOriginal(hasImage, 15_000);
+    expect(message.mentionEveryone).toBe(false);
+    expect(message.mentions).toEqual([]);
+    expect(message.content).not.toContain('@everyone');
+    expect(message.content).toContain('\\*\\*loud\\*\\*');
+  });
+
   test('an empty prompt is refused privately without calling Gemini', async () => {
     const h = await world.discord.dispatchCommand('imagine', { prompt: '   ' });
     const callback = await h.waitForCallback();
