@@ -24,9 +24,24 @@ export default {
         min_length: 1,
         max_length: PROMPT_MAX,
       },
-      { type: ApplicationCommandOptionType.Attachment, name: 'image', description: 'Image 1', required: true },
-      { type: ApplicationCommandOptionType.Attachment, name: 'image2', description: 'Image 2', required: false },
-      { type: ApplicationCommandOptionType.Attachment, name: 'image3', description: 'Image 3', required: false },
+      {
+        type: ApplicationCommandOptionType.Attachment,
+        name: 'image',
+        description: 'Image 1',
+        required: true,
+      },
+      {
+        type: ApplicationCommandOptionType.Attachment,
+        name: 'image2',
+        description: 'Image 2',
+        required: false,
+      },
+      {
+        type: ApplicationCommandOptionType.Attachment,
+        name: 'image3',
+        description: 'Image 3',
+        required: false,
+      },
     ],
   },
   async execute(interaction, ctx) {
@@ -35,12 +50,18 @@ export default {
     for (const a of attachments) {
       // Said now rather than after a wait in the queue; the bytes are checked again when they arrive.
       if (a.size > ctx.config.maxInputBytes) {
-        throw new UserError(`“${a.name}” is ${mb(a.size)}; the most I accept is ${mb(ctx.config.maxInputBytes)}.`);
+        throw new UserError(
+          `“${a.name}” is ${mb(a.size)}; the most I accept is ${mb(ctx.config.maxInputBytes)}.`,
+        );
       }
       if (a.contentType && !a.contentType.startsWith('image/')) {
         throw new UserError(`“${a.name}” is not an image (${a.contentType.split(';')[0]}).`);
       }
     }
-    await startCommandJob(interaction, ctx, { kind: 'edit', prompt, inputs: attachments.map(attachmentSource) });
+    await startCommandJob(interaction, ctx, {
+      kind: 'edit',
+      prompt,
+      inputs: attachments.map(attachmentSource),
+    });
   },
 } satisfies Command;

@@ -2,7 +2,18 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import type { Command } from '../src/discord/command.js';
 import { cleanPrompt, PROMPT_MAX, startCommandJob } from '../src/discord/start-job.js';
 
-export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
+export const ASPECT_RATIOS = [
+  '1:1',
+  '2:3',
+  '3:2',
+  '3:4',
+  '4:3',
+  '4:5',
+  '5:4',
+  '9:16',
+  '16:9',
+  '21:9',
+] as const;
 
 export default {
   data: {
