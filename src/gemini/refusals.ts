@@ -36,8 +36,9 @@ const PROMPT_REASONS: Record<string, string> = {
 
 export function explainRefusal(source: 'prompt' | 'output', reason: string): string {
   const table = source === 'prompt' ? PROMPT_REASONS : OUTPUT_REASONS;
+  // Own keys only: a reason such as "constructor" must not find Object.prototype's members.
   return (
-    table[reason] ??
+    (Object.hasOwn(table, reason) ? table[reason] : undefined) ??
     (source === 'prompt'
       ? 'Gemini blocked the request. Try rephrasing it.'
       : 'Gemini finished without an image. Try rephrasing the request.')

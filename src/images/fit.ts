@@ -70,7 +70,7 @@ export async function fitToUploadLimit(image: FitInput, limit: number): Promise<
     const sampled = await encoder.encode(pipelineFrom(pixels, sample.raw, sample.height)).toBuffer();
     return sampled.length * sample.ratio;
   };
-  // Cheapest estimate first, and only an estimate near the limit earns a full encode.
+  // A full encode of a 4K image costs 0.3-3 s: only an estimate near the limit earns one.
   const tryInFull = async (encoder: Encoder, estimated: number) => {
     if (estimated > limit * ESTIMATE_SLACK) return undefined;
     return encoder.encode(pipelineFrom(pixels)).toBuffer();

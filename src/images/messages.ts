@@ -26,12 +26,12 @@ export const inputMessages = {
     `${quoteName(name)} is an SVG drawing; SVGs are not supported (they can carry scripts). Export it as PNG.`,
   pdf: (name: string) => `${quoteName(name)} is a PDF, not an image. Export the page as PNG or JPEG.`,
   otherType: (name: string, ext: string) =>
-    `${quoteName(name)} is a ${ext.toUpperCase()} file, not an image I can use (${READABLE_FORMATS}).`,
+    `${quoteName(name)} is in ${ext.toUpperCase()} format, not an image I can use (${READABLE_FORMATS}).`,
   damaged: (name: string) => `${quoteName(name)} looks damaged or truncated; I could not read it.`,
   huge: (name: string, width: number, height: number) =>
     `${quoteName(name)} is ${width}x${height} pixels, far larger than any photo; please send a smaller image.`,
   bmpUnsupported: (name: string, what: string) =>
-    `${quoteName(name)} is a ${what} BMP, which I cannot read; save it as PNG.`,
+    `${quoteName(name)} is a BMP I cannot read (${what}); save it as PNG.`,
   tooLarge: (name: string, size: number, max: number) =>
     `${quoteName(name)} is ${megabytes(size)}; the most I accept is ${megabytes(max)}.`,
   tooLargeStream: (name: string, max: number) =>
