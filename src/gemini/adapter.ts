@@ -1,8 +1,9 @@
-import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI, type Content } from '@google/genai';
 import type { Logger } from '../logger.js';
 import { classifyGeminiError } from './errors.js';
 import { responseToOutcome } from './outcome.js';
 import { buildContents } from './request.js';
+import { streamingFetch } from './streaming-fetch.js';
 import { nextRetryDelay, sleep, type RetryPolicy } from './retry.js';
 import type { GeminiFailure, GenerateRequest, Outcome } from './types.js';
 
@@ -39,18 +40,26 @@ export interface GeminiAdapterOptions {
 export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
   const ai = new GoogleGenAI({
     apiKey: opts.apiKey,
-    httpOptions: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), timeout: opts.timeoutMs },
+    httpOptions: {
+      ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+      timeout: opts.timeoutMs,
+      fetch: streamingFetch,
+    },
   });
   const { model, gate, retry } = opts;
   let misconfiguredLogged = 0;
 
-  async function attempt(req: GenerateRequest, signal: AbortSignal | undefined): Promise<Outcome> {
+  async function attempt(
+    contents: Content[],
+    aspectRatio: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome> {
     const response = await ai.models.generateContent({
       model,
-      contents: buildContents(req, model),
+      contents,
       config: {
         responseModalities: ['TEXT', 'IMAGE'],
-        ...(req.aspectRatio ? { imageConfig: { aspectRatio: req.aspectRatio } } : {}),
+        ...(aspectRatio ? { imageConfig: { aspectRatio } } : {}),
         ...(signal ? { abortSignal: signal } : {}),
       },
     });
@@ -61,13 +70,16 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
     model,
     async generate(req, { signal, log = opts.log, onAttempt } = {}) {
       const started = Date.now();
+      // Encoded once for every attempt; the request's image buffers are not needed after this.
+      const contents = buildContents(req, model);
+      const aspectRatio = req.aspectRatio;
       for (let n = 1; ; n++) {
         let failure: GeminiFailure;
         try {
           return await gate.schedule(() => {
             signal?.throwIfAborted();
             onAttempt?.(n);
-            return attempt(req, signal);
+            return attempt(contents, aspectRatio, signal);
           });
         } catch (err) {
           if (signal?.aborted) throw signal.reason;

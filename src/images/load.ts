@@ -1,9 +1,12 @@
+import sharp from 'sharp';
 import type { Config } from '../config.js';
 import type { LoadImage } from '../jobs/pipeline.js';
 import { downloadAttachment, type DownloadPolicy } from './download.js';
 import { normalizeImage, type NormalizeOptions } from './normalize.js';
 
 export function createImageLoader(config: Config): LoadImage {
+  // Every picture is new: libvips' operation cache (50 MB by default) would only hold memory.
+  sharp.cache(false);
   return createLoader(
     {
       allowedHosts: config.attachmentHosts,

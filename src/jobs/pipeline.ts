@@ -12,7 +12,7 @@ import {
   QUEUE_FULL,
   RESTARTING,
 } from './present.js';
-import { ProgressReporter } from './progress.js';
+import { EditBudget, ProgressReporter } from './progress.js';
 import type { Admission, UserLimits } from './user-limits.js';
 import type { Job, JobResult } from './types.js';
 
@@ -33,6 +33,8 @@ export interface PipelineOptions {
   readonly concurrency: number;
   readonly maxQueue: number;
   readonly progressIntervalMs?: number;
+  /** Progress edits per second across all jobs (results do not count against it). */
+  readonly progressEditsPerSecond?: number;
 }
 
 interface Entry {
@@ -52,8 +54,11 @@ export class JobPipeline {
   private closing = false;
   /** Admitted jobs not yet enqueued (their reply is being deferred): they count toward MAX_QUEUE. */
   private reserved = 0;
+  private readonly editBudget: EditBudget;
 
-  constructor(private readonly opts: PipelineOptions) {}
+  constructor(private readonly opts: PipelineOptions) {
+    this.editBudget = new EditBudget(opts.progressEditsPerSecond ?? 20);
+  }
 
   get stats() {
     return { queued: this.queue.size, generating: this.generating.size, active: this.active.size };
@@ -87,7 +92,7 @@ export class JobPipeline {
     this.release();
     const entry: Entry = {
       job,
-      progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs),
+      progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs, this.editBudget),
       controller: new AbortController(),
     };
     if (this.closing) {
@@ -123,15 +128,15 @@ export class JobPipeline {
     let result: JobResult | undefined;
     try {
       progress.update({ state: 'generating', attempt: 1 });
-      const images = await this.loadInputs(job);
-      const previousImage = job.refine ? await this.load(job.refine.previous) : undefined;
+      // Inputs are fetched only now, when the job starts, and are not held by this frame: once the
+      // adapter has encoded them, nothing keeps the decoded bytes alive during the Gemini call.
       outcome = await this.opts.gemini.generate(
         {
           prompt: job.prompt,
-          images,
+          images: await this.loadInputs(job),
           aspectRatio: job.aspectRatio,
           history: job.refine?.history ?? [],
-          previousImage,
+          previousImage: job.refine ? await this.load(job.refine.previous) : undefined,
         },
         {
           signal: controller.signal,

@@ -2,6 +2,39 @@ import type { Logger } from '../logger.js';
 import type { DeliveryTarget, JobStatus } from './types.js';
 
 /**
+ * A token bucket shared by every job's progress edits. discord.js sends at most 50 requests a
+ * second in all; progress must leave room for results, or with a long queue the position edits
+ * fill the budget and finished pictures wait behind them.
+ */
+export class EditBudget {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst = perSecond,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  /** Takes one edit if the budget allows; otherwise says how long until one is free. */
+  take(): { ok: true } | { ok: false; retryInMs: number } {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryInMs: Math.ceil(((1 - this.tokens) / this.perSecond) * 1000) };
+  }
+}
+
+const UNLIMITED = { take: () => ({ ok: true }) as const };
+
+/**
  * Serialises everything a job tells its target and throttles progress to one edit per interval,
  * always keeping the latest status. Once the result is being delivered, no later progress edit
  * can overwrite it.
@@ -18,6 +51,7 @@ export class ProgressReporter {
     private readonly target: DeliveryTarget,
     private readonly log: Logger,
     private readonly intervalMs = 2000,
+    private readonly budget: Pick<EditBudget, 'take'> = UNLIMITED,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -38,6 +72,14 @@ export class ProgressReporter {
     if (!status || this.finished) return;
     const key = JSON.stringify(status);
     if (key === this.lastKey) return;
+    const slot = this.budget.take();
+    if (!slot.ok) {
+      // Over budget: keep the latest status and try again when an edit is free (with jitter, so
+      // the waiting jobs do not all come back at once).
+      this.pending = status;
+      this.timer = setTimeout(() => this.flush(), slot.retryInMs + Math.random() * 250);
+      return;
+    }
     this.lastKey = key;
     this.lastSent = this.now();
     this.chain = this.chain

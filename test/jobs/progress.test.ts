@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { pino } from 'pino';
-import { ProgressReporter } from '../../src/jobs/progress.js';
+import { EditBudget, ProgressReporter } from '../../src/jobs/progress.js';
 import type { DeliveryTarget, JobStatus } from '../../src/jobs/types.js';
 
 function recorder() {
@@ -67,5 +67,41 @@ describe('ProgressReporter', () => {
     await expect(p.finish(() => target.deliver({ kind: 'failed', message: 'x' }))).resolves.toMatchObject({
       messageId: 'm',
     });
+  });
+});
+
+describe('EditBudget', () => {
+  afterEach(() => vi.useRealTimers());
+
+  test('allows a burst, then refills at its rate and says when the next edit is free', () => {
+    let now = 0;
+    const budget = new EditBudget(10, 2, () => now);
+    expect(budget.take().ok).toBe(true);
+    expect(budget.take().ok).toBe(true);
+    expect(budget.take()).toEqual({ ok: false, retryInMs: 100 });
+    now = 100;
+    expect(budget.take().ok).toBe(true);
+  });
+
+  test('many waiting jobs share it: progress edits never exceed the rate, and the latest status still lands', async () => {
+    vi.useFakeTimers();
+    const sent: number[] = [];
+    const budget = new EditBudget(5, 5);
+    const reporters = Array.from({ length: 40 }, () => {
+      const target: DeliveryTarget = {
+        uploadLimit: 1,
+        progress: async () => void sent.push(Date.now()),
+        deliver: async () => undefined,
+      };
+      return { target, reporter: new ProgressReporter(target, pino({ level: 'silent' }), 2000, budget) };
+    });
+    const start = Date.now();
+    reporters.forEach(({ reporter }, i) => reporter.update({ state: 'queued', position: i + 1 }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    // 5 at once, then 5 a second: all 40 in about 7 s, never more than 5 in any second after the burst.
+    expect(sent).toHaveLength(40);
+    for (let t = start + 1000; t < start + 10_000; t += 1000) {
+      expect(sent.filter((s) => s >= t && s < t + 1000).length).toBeLessThanOrEqual(6);
+    }
   });
 });

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+
+export interface ProcessMemory {
+  /** Resident set now (VmRSS), bytes. */
+  rss: number;
+  /** Kernel's peak resident set since the process started (VmHWM), bytes. */
+  hwm: number;
+}
+
+export function readProcessMemory(pid: number): ProcessMemory | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') * 1024, hwm: kib('VmHWM') * 1024 };
+}
+
+/** Samples a process's memory every `intervalMs` until stopped; keeps the peak and the samples. */
+export class MemorySampler {
+  readonly samples: { at: number; rss: number }[] = [];
+  peakRss = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pid: number,
+    private readonly intervalMs = 50,
+  ) {}
+
+  start(): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    return this;
+  }
+
+  sample(): ProcessMemory | undefined {
+    const memory = readProcessMemory(this.pid);
+    if (memory) {
+      this.samples.push({ at: Date.now(), rss: memory.rss });
+      this.peakRss = Math.max(this.peakRss, memory.rss);
+    }
+    return memory;
+  }
+
+  /** Stops sampling; returns the last reading (with the kernel's own peak). */
+  stop(): ProcessMemory | undefined {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    return this.sample();
+  }
+}
+
+export interface ProcessIo {
+  /** Bytes passed to read()-like syscalls, sockets and pipes included. */
+  rchar: number;
+  wchar: number;
+}
+
+export function readProcessIo(pid: number): ProcessIo | undefined {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(io)?.[1] ?? NaN);
+    return { rchar: field('rchar'), wchar: field('wchar') };
+  } catch {
+    return undefined;
+  }
+}
