@@ -1,0 +1,46 @@
+import { pino } from 'pino';
+import { describe, expect, test } from 'vitest';
+import { createGeminiGate } from '../../src/jobs/gemini-gate.js';
+
+const log = pino({ level: 'silent' });
+
+describe('Gemini gate (in-process)', () => {
+  test('spaces starts so no 60 s window holds more than GEMINI_RPM', async () => {
+    const gate = createGeminiGate({ rpm: 600, concurrency: 10, log });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, () => gate.schedule(async () => void starts.push(Date.now()))),
+    );
+    // 600 per minute is one start per 100 ms; the gate spaces them 101 ms, and a timer may fire a
+    // millisecond early, which the 1% margin absorbs: the average never drops under 100 ms.
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(97);
+    expect((starts.at(-1)! - starts[0]!) / (starts.length - 1)).toBeGreaterThanOrEqual(100);
+    await gate.stop();
+  });
+
+  test('never runs more than GEMINI_CONCURRENCY calls at once', async () => {
+    const gate = createGeminiGate({ rpm: 60_000, concurrency: 2, log });
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        gate.schedule(async () => {
+          most = Math.max(most, ++running);
+          await new Promise((r) => setTimeout(r, 20));
+          running--;
+        }),
+      ),
+    );
+    expect(most).toBe(2);
+    await gate.stop();
+  });
+
+  test('after a 429 back-off nobody starts until it is over, not only the job that was refused', async () => {
+    const gate = createGeminiGate({ rpm: 60_000, concurrency: 4, log });
+    const t0 = Date.now();
+    gate.backOff(300);
+    const starts = await Promise.all([1, 2, 3].map(() => gate.schedule(async () => Date.now() - t0)));
+    for (const s of starts) expect(s).toBeGreaterThanOrEqual(295);
+    await gate.stop();
+  });
+});
