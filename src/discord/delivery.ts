@@ -76,17 +76,20 @@ export class InteractionTarget implements DeliveryTarget {
     private readonly interaction: ChatInputCommandInteraction,
     private readonly prompt: string,
     private readonly log: Logger,
+    /** Resolves to whether the reply was deferred; every edit waits for it. */
+    private readonly deferred: Promise<boolean> = Promise.resolve(true),
     private readonly now: () => number = Date.now,
   ) {
     this.uploadLimit = interaction.attachmentSizeLimit || DEFAULT_UPLOAD_LIMIT;
   }
 
-  private tokenUsable(): boolean {
+  private async tokenUsable(): Promise<boolean> {
+    if (!(await this.deferred)) this.tokenDead = true;
     return !this.tokenDead && this.now() - this.interaction.createdTimestamp < TOKEN_LIFETIME_MS;
   }
 
   async progress(status: JobStatus): Promise<void> {
-    if (!this.tokenUsable()) return;
+    if (!(await this.tokenUsable())) return;
     try {
       await this.interaction.editReply({
         content: renderProgress(status, this.prompt),
@@ -101,7 +104,7 @@ export class InteractionTarget implements DeliveryTarget {
   async deliver(result: JobResult): Promise<DeliveredMessage | undefined> {
     const content = renderResult(result, this.prompt, this.interaction.user.id);
     const groups = result.kind === 'images' ? groupFiles(result.images) : [[]];
-    if (this.tokenUsable()) {
+    if (await this.tokenUsable()) {
       try {
         const first = await this.interaction.editReply({
           content,

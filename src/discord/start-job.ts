@@ -33,14 +33,17 @@ export async function startCommandJob(
     });
     return;
   }
-  try {
-    await interaction.deferReply();
-  } catch (err) {
-    ctx.pipeline.release();
-    throw err;
-  }
   const id = ctx.newJobId();
   const log = ctx.log.child({ jobId: id, userId: interaction.user.id, guildId: interaction.guildId });
+  // The deferral and the job start together: the job need not wait a round trip to Discord, and
+  // every edit of the reply waits for the deferral. If it fails, the result goes to the channel.
+  const deferred = interaction.deferReply().then(
+    () => true,
+    (err: unknown) => {
+      log.warn({ err }, 'could not defer the reply; the result will be posted in the channel');
+      return false;
+    },
+  );
   ctx.pipeline.enqueue({
     id,
     kind: spec.kind,
@@ -50,7 +53,7 @@ export async function startCommandJob(
     prompt: spec.prompt,
     aspectRatio: spec.aspectRatio,
     inputs: spec.inputs ?? [],
-    target: new InteractionTarget(interaction, spec.prompt, log),
+    target: new InteractionTarget(interaction, spec.prompt, log, deferred),
     log,
   });
 }
