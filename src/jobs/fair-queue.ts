@@ -1,12 +1,22 @@
+interface UserQueue<T> {
+  readonly items: T[];
+  /** The round in which this user's next item is due. */
+  round: number;
+  /** When the user became active: breaks ties within a round. */
+  readonly since: number;
+}
+
 /**
- * Round-robin over users: each user has a FIFO of waiting items, and the next free slot goes to
- * the next user in turn, so one user's twenty jobs delay another user's single job by one slot at
- * most. Pure data structure; the pipeline decides what a slot is.
+ * Fair queueing over users in rounds: every active user gets one turn per round, and a user who
+ * arrives joins the round being served, ahead of users who already had their turn in it. So one
+ * user's fifty jobs delay another user's single job by one slot at most, whenever it arrives.
+ * Pure data structure; the pipeline decides what a slot is.
  */
 export class FairQueue<T> {
-  private readonly byUser = new Map<string, T[]>();
-  /** Users in serving order; the head is served next. */
-  private readonly order: string[] = [];
+  private readonly users = new Map<string, UserQueue<T>>();
+  /** The round of the item served last. */
+  private round = 0;
+  private arrivals = 0;
   private count = 0;
 
   get size(): number {
@@ -14,60 +24,76 @@ export class FairQueue<T> {
   }
 
   push(userId: string, item: T): void {
-    let list = this.byUser.get(userId);
-    if (!list) {
-      list = [];
-      this.byUser.set(userId, list);
-      this.order.push(userId);
+    let user = this.users.get(userId);
+    if (!user) {
+      user = { items: [], round: this.round, since: this.arrivals++ };
+      this.users.set(userId, user);
+    } else if (user.items.length === 0) {
+      // Back after their queue ran dry: not before their next turn, nor behind the current round.
+      user.round = Math.max(user.round, this.round);
     }
-    list.push(item);
+    user.items.push(item);
     this.count++;
   }
 
   shift(): T | undefined {
-    const userId = this.order.shift();
-    if (userId === undefined) return undefined;
-    const list = this.byUser.get(userId)!;
-    const item = list.shift()!;
+    const next = this.next(this.users.entries());
+    if (!next) return undefined;
+    const [, user] = next;
+    const item = user.items.shift()!;
     this.count--;
-    if (list.length > 0) this.order.push(userId);
-    else this.byUser.delete(userId);
+    this.round = user.round;
+    user.round++;
+    // An idle user is remembered only while their next turn is still ahead of the current round.
+    for (const [id, u] of this.users)
+      if (u.items.length === 0 && u.round <= this.round) this.users.delete(id);
     return item;
   }
 
   remove(item: T): boolean {
-    for (const [userId, list] of this.byUser) {
-      const i = list.indexOf(item);
+    for (const [userId, user] of this.users) {
+      const i = user.items.indexOf(item);
       if (i < 0) continue;
-      list.splice(i, 1);
+      user.items.splice(i, 1);
       this.count--;
-      if (list.length === 0) {
-        this.byUser.delete(userId);
-        this.order.splice(this.order.indexOf(userId), 1);
-      }
+      if (user.items.length === 0 && user.round <= this.round) this.users.delete(userId);
       return true;
     }
     return false;
   }
 
-  /** Every waiting item in the order it will be served, each with its 1-based position. */
+  /** Every waiting item in the order it will be served (if nobody else arrives). */
   projectedOrder(): T[] {
-    const lists = this.order.map((u) => [...this.byUser.get(u)!]);
+    const copies = new Map(
+      [...this.users]
+        .filter(([, u]) => u.items.length > 0)
+        .map(([id, u]) => [id, { ...u, items: [...u.items] }]),
+    );
     const out: T[] = [];
-    for (let round = 0; out.length < this.count; round++) {
-      for (const list of lists) {
-        const item = list[round];
-        if (item !== undefined) out.push(item);
-      }
+    for (let next = this.next(copies.entries()); next; next = this.next(copies.entries())) {
+      const [id, user] = next;
+      out.push(user.items.shift()!);
+      user.round++;
+      if (user.items.length === 0) copies.delete(id);
     }
     return out;
   }
 
   drain(): T[] {
     const all = this.projectedOrder();
-    this.byUser.clear();
-    this.order.length = 0;
+    this.users.clear();
     this.count = 0;
     return all;
+  }
+
+  private next(users: Iterable<[string, UserQueue<T>]>): [string, UserQueue<T>] | undefined {
+    let best: [string, UserQueue<T>] | undefined;
+    for (const entry of users) {
+      const [, u] = entry;
+      if (u.items.length === 0) continue;
+      if (!best || u.round < best[1].round || (u.round === best[1].round && u.since < best[1].since))
+        best = entry;
+    }
+    return best;
   }
 }

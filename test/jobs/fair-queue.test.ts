@@ -22,6 +22,28 @@ describe('FairQueue', () => {
     expect(q.shift()).toBe('l0');
   });
 
+  test('a user who arrives after a heavy user was served goes next, not behind another of their jobs', () => {
+    const q = new FairQueue<string>();
+    for (let i = 0; i < 50; i++) q.push('heavy', `h${i}`);
+    expect(q.shift()).toBe('h0');
+    q.push('light', 'l0');
+    expect(q.projectedOrder()[0]).toBe('l0');
+    expect(q.shift()).toBe('l0');
+    expect(q.shift()).toBe('h1');
+  });
+
+  test('users who keep arriving are interleaved with the heavy user, one turn each per round', () => {
+    const q = new FairQueue<string>();
+    for (let i = 0; i < 5; i++) q.push('heavy', `h${i}`);
+    expect(q.shift()).toBe('h0');
+    q.push('a', 'a0');
+    expect(q.shift()).toBe('a0');
+    q.push('b', 'b0');
+    q.push('a', 'a1');
+    // b is new in this round; a already had its turn in it, so it waits for the next one.
+    expect([q.shift(), q.shift(), q.shift()]).toEqual(['b0', 'h1', 'a1']);
+  });
+
   test('projected order matches the order items are actually served', () => {
     const q = new FairQueue<string>();
     ['a', 'b', 'a', 'c', 'a', 'b'].forEach((u, i) => q.push(u, `${u}${i}`));

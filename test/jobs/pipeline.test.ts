@@ -103,18 +103,18 @@ describe('JobPipeline', () => {
     });
   });
 
-  test('users are served round-robin: one job waits one slot behind a user with many', async () => {
+  test('users are served in turn: a single job waits only for the one running, not behind a user with many', async () => {
     const { pipeline, gemini, events, job, settle } = setup({ concurrency: 1 });
     for (let i = 0; i < 5; i++) pipeline.enqueue(job('heavy').job);
     const light = job('light');
     pipeline.enqueue(light.job);
     await settle();
-    expect(light.statuses.at(-1)).toEqual({ state: 'queued', position: 2 });
+    expect(light.statuses.at(-1)).toEqual({ state: 'queued', position: 1 });
     for (let i = 0; i < 3; i++) {
       gemini.calls[i]!.release({ kind: 'text', text: 'x' });
       await settle();
     }
-    expect(events.slice(0, 3)).toEqual(['heavy1:text', 'heavy2:text', 'light6:text']);
+    expect(events.slice(0, 3)).toEqual(['heavy1:text', 'light6:text', 'heavy2:text']);
   });
 
   test('queue positions move up as jobs ahead finish', async () => {
