@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { classifyGeminiError } from './errors.js';
 import { responseToOutcome } from './outcome.js';
 import { buildContents } from './request.js';
-import { streamingFetch } from './streaming-fetch.js';
+import { InlineImages } from './inline-images.js';
 import { nextRetryDelay, sleep, type RetryPolicy } from './retry.js';
 import type { GeminiFailure, GenerateRequest, Outcome } from './types.js';
 
@@ -38,12 +38,13 @@ export interface GeminiAdapterOptions {
 
 /** The only place that talks to @google/genai. Every answer and every error becomes an Outcome. */
 export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
+  const inlineImages = new InlineImages();
   const ai = new GoogleGenAI({
     apiKey: opts.apiKey,
     httpOptions: {
       ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
       timeout: opts.timeoutMs,
-      fetch: streamingFetch,
+      fetch: inlineImages.fetch,
     },
   });
   const { model, gate, retry } = opts;
@@ -66,49 +67,67 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
     return responseToOutcome(response);
   }
 
+  /** Attempts through the gate until an outcome, a non-retryable failure, or the retry budget runs out. */
+  async function withRetries(
+    contents: Content[],
+    aspectRatio: string | undefined,
+    { signal, log = opts.log, onAttempt }: GenerateOptions,
+  ): Promise<Outcome> {
+    const started = Date.now();
+    for (let n = 1; ; n++) {
+      let failure: GeminiFailure;
+      try {
+        return await gate.schedule(() => {
+          signal?.throwIfAborted();
+          onAttempt?.(n);
+          return attempt(contents, aspectRatio, signal);
+        });
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        failure = classifyGeminiError(err);
+      }
+      if (failure.kind === 'rate-limited' && failure.retryAfterMs) gate.backOff(failure.retryAfterMs);
+      if (failure.kind === 'misconfigured') {
+        // Loud, but not once per job: the operator must fix the key or model name.
+        if (misconfiguredLogged++ % 20 === 0) {
+          log.error(
+            { model, status: failure.status, detail: failure.message },
+            'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL',
+          );
+        }
+        return { kind: 'failed', error: failure };
+      }
+      const delay = nextRetryDelay(failure, n, Date.now() - started, retry);
+      if (delay === undefined) {
+        log.warn(
+          { attempt: n, failure: failure.kind, status: failure.status, detail: failure.message },
+          'Gemini call failed; giving up',
+        );
+        return { kind: 'failed', error: failure };
+      }
+      log.warn(
+        { attempt: n, failure: failure.kind, status: failure.status, delayMs: delay },
+        'Gemini call failed; retrying',
+      );
+      await sleep(delay, signal);
+    }
+  }
+
   return {
     model,
-    async generate(req, { signal, log = opts.log, onAttempt } = {}) {
-      const started = Date.now();
-      // Encoded once for every attempt; the request's image buffers are not needed after this.
-      const contents = buildContents(req, model);
-      const aspectRatio = req.aspectRatio;
-      for (let n = 1; ; n++) {
-        let failure: GeminiFailure;
-        try {
-          return await gate.schedule(() => {
-            signal?.throwIfAborted();
-            onAttempt?.(n);
-            return attempt(contents, aspectRatio, signal);
-          });
-        } catch (err) {
-          if (signal?.aborted) throw signal.reason;
-          failure = classifyGeminiError(err);
-        }
-        if (failure.kind === 'rate-limited' && failure.retryAfterMs) gate.backOff(failure.retryAfterMs);
-        if (failure.kind === 'misconfigured') {
-          // Loud, but not once per job: the operator must fix the key or model name.
-          if (misconfiguredLogged++ % 20 === 0) {
-            log.error(
-              { model, status: failure.status, detail: failure.message },
-              'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL',
-            );
-          }
-          return { kind: 'failed', error: failure };
-        }
-        const delay = nextRetryDelay(failure, n, Date.now() - started, retry);
-        if (delay === undefined) {
-          log.warn(
-            { attempt: n, failure: failure.kind, status: failure.status, detail: failure.message },
-            'Gemini call failed; giving up',
-          );
-          return { kind: 'failed', error: failure };
-        }
-        log.warn(
-          { attempt: n, failure: failure.kind, status: failure.status, delayMs: delay },
-          'Gemini call failed; retrying',
-        );
-        await sleep(delay, signal);
+    async generate(req, options = {}) {
+      // Built once for every attempt. Images are registered by token and encoded only while the
+      // request is being sent (see InlineImages), then released.
+      const tokens: string[] = [];
+      const contents = buildContents(req, model, (data) => {
+        const token = inlineImages.register(data);
+        tokens.push(token);
+        return token;
+      });
+      try {
+        return await withRetries(contents, req.aspectRatio, options);
+      } finally {
+        inlineImages.release(tokens);
       }
     },
   };

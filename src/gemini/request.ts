@@ -4,9 +4,9 @@ import type { GenerateRequest, ImageInput, StoredPart } from './types.js';
 /** The documented stand-in for a signature on a model turn that was not produced by this model. */
 export const PLACEHOLDER_SIGNATURE = 'context_engineering_is_the_way_to_go';
 
-const inline = (image: ImageInput): Part => ({
-  inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') },
-});
+/** How an image's bytes become inlineData.data: base64 by default, or a token (see InlineImages). */
+export type EncodeImage = (data: Buffer) => string;
+const toBase64: EncodeImage = (data) => data.toString('base64');
 
 /** Input images one request may carry: 2.5 Flash works best with up to 3, Gemini 3 models take 14. */
 export function maxInputImages(model: string): number {
@@ -22,7 +22,14 @@ export function usesThoughtSignatures(model: string): boolean {
  * (with their thought signatures, which Gemini 3 requires on replayed image parts); only the
  * image being refined is re-attached, older images are left out to keep requests small.
  */
-export function buildContents(req: GenerateRequest, model: string): Content[] {
+export function buildContents(
+  req: GenerateRequest,
+  model: string,
+  encode: EncodeImage = toBase64,
+): Content[] {
+  const inline = (image: ImageInput): Part => ({
+    inlineData: { mimeType: image.mimeType, data: encode(image.data) },
+  });
   const contents: Content[] = [];
   const history = req.history ?? [];
   const signatures = usesThoughtSignatures(model);
@@ -30,7 +37,7 @@ export function buildContents(req: GenerateRequest, model: string): Content[] {
   history.forEach((turn, i) => {
     const isLast = i === history.length - 1;
     contents.push({ role: 'user', parts: [{ text: turn.prompt }] });
-    const parts = modelTurnParts(turn.modelParts, isLast ? req.previousImage : undefined);
+    const parts = modelTurnParts(turn.modelParts, isLast ? req.previousImage : undefined, inline);
     if (parts.length === 0) parts.push({ text: 'Here is the image.' });
     if (signatures) {
       // Gemini 3 wants a signature on the turn's first part and on every image part. A turn rebuilt
@@ -50,7 +57,11 @@ export function buildContents(req: GenerateRequest, model: string): Content[] {
   return contents;
 }
 
-function modelTurnParts(stored: readonly StoredPart[], image: ImageInput | undefined): Part[] {
+function modelTurnParts(
+  stored: readonly StoredPart[],
+  image: ImageInput | undefined,
+  inline: (image: ImageInput) => Part,
+): Part[] {
   const parts: Part[] = [];
   let imageUsed = false;
   for (const part of stored) {

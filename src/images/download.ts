@@ -108,20 +108,37 @@ function bodyOf(res: Response): Readable | null {
 }
 
 async function readCapped(res: Response, maxBytes: number, touch: () => void, filename: string) {
-  const chunks: Buffer[] = [];
-  let received = 0;
   const body = bodyOf(res);
   if (!body) return Buffer.alloc(0);
+  // With a plain declared length (Discord's CDN always sends one) the bytes go straight into one
+  // buffer, instead of being held twice as chunks and then their concatenation.
+  const declared = res.headers.get('content-encoding')
+    ? NaN
+    : Number(res.headers.get('content-length') ?? NaN);
+  let whole =
+    Number.isInteger(declared) && declared > 0 && declared <= maxBytes
+      ? Buffer.allocUnsafe(declared)
+      : undefined;
+  const chunks: Buffer[] = [];
+  let received = 0;
   for await (const chunk of body) {
     touch();
     const buf = chunk as Buffer;
-    received += buf.length;
     // Content-Length can lie or be absent (chunked, gzip): the stream itself is what counts.
-    if (received > maxBytes) {
+    if (received + buf.length > maxBytes) {
       discard(res);
       throw new UserError(inputMessages.tooLargeStream(filename, maxBytes));
     }
-    chunks.push(buf);
+    if (whole && received + buf.length <= whole.length) {
+      buf.copy(whole, received);
+    } else {
+      // More than declared: fall back to collecting chunks.
+      if (whole) chunks.push(whole.subarray(0, received));
+      whole = undefined;
+      chunks.push(buf);
+    }
+    received += buf.length;
   }
+  if (whole) return received === whole.length ? whole : whole.subarray(0, received);
   return Buffer.concat(chunks, received);
 }
