@@ -60,11 +60,16 @@ describe('two bot processes sharing a quota through Redis', () => {
     const arrivals = world.gemini.requests.map((r) => r.at).sort((a, b) => a - b);
     expect(arrivals).toHaveLength(10);
     expect(world.gemini.stats.rejected429).toBe(0);
-    // 60 per minute shared = one start a second across both processes. Unshared, the two processes
-    // would each start at once (gaps near 0); arrivals jitter a little around the spaced starts.
-    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(600);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(9 * 1000 * 0.97);
+    // 60 per minute shared = one start a second across both processes. Unshared, each process would
+    // send its five at one a second: arrivals in near-simultaneous pairs (median gap ~0.5 s, span
+    // ~4 s). A loaded machine can delay a single arrival by a few hundred ms, so the test looks at
+    // the median gap and the whole span, which tell the two apart either way.
+    const gaps = arrivals
+      .slice(1)
+      .map((t, i) => t - arrivals[i]!)
+      .sort((a, b) => a - b);
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeGreaterThanOrEqual(900);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(8000);
     // Both processes did work.
     const texts = world.gemini.requests.map((r) => r.texts[0] ?? '');
     expect(texts.filter((t) => t.startsWith('one-'))).toHaveLength(5);

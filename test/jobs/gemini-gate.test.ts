@@ -5,16 +5,17 @@ import { createGeminiGate } from '../../src/jobs/gemini-gate.js';
 const log = pino({ level: 'silent' });
 
 describe('Gemini gate (in-process)', () => {
-  test('spaces starts so no 60 s window holds more than GEMINI_RPM', async () => {
+  test('spaces starts so no window holds more than its share of GEMINI_RPM', async () => {
     const gate = createGeminiGate({ rpm: 600, concurrency: 10, log });
     const starts: number[] = [];
     await Promise.all(
-      Array.from({ length: 6 }, () => gate.schedule(async () => void starts.push(Date.now()))),
+      Array.from({ length: 11 }, () => gate.schedule(async () => void starts.push(Date.now()))),
     );
-    // 600 per minute is one start per 100 ms; the gate spaces them 101 ms, and a timer may fire a
-    // millisecond early, which the 1% margin absorbs: the average never drops under 100 ms.
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(97);
-    expect((starts.at(-1)! - starts[0]!) / (starts.length - 1)).toBeGreaterThanOrEqual(100);
+    // 600 per minute is one start per 100 ms, spaced 101 ms by the gate. A single start can run a few
+    // ms late under load (event-loop hops), so the property that keeps a sliding window within the
+    // quota is about runs of starts: any five consecutive gaps span at least 500 ms, less jitter.
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(490);
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(1000);
     await gate.stop();
   });
 

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { startDiscordEmulator, type DiscordEmulator } from '../discord/index.js';
+import { startGeminiEmulator, type GeminiEmulator } from '../gemini/index.js';
+import type { Options } from './options.js';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+// Resolved from this file rather than the working directory, so the script runs from anywhere.
+const SPEC_PATH = resolve(REPO_ROOT, '../shared/discord-api-spec/openapi.json');
+
+/** Starts both emulators, or neither: a port that is taken stops the one already started. */
+export async function startEmulators(
+  options: Options,
+): Promise<{ discord: DiscordEmulator; gemini: GeminiEmulator }> {
+  const discord = await startDiscordEmulator({
+    botToken: options.token,
+    port: options.discordPort,
+    specPath: SPEC_PATH,
+  }).catch((err: unknown) => {
+    throw new Error(`Discord emulator on port ${options.discordPort}: ${String(err)} (try --discord-port)`, {
+      cause: err,
+    });
+  });
+  let gemini: GeminiEmulator;
+  try {
+    gemini = await startGeminiEmulator({ apiKey: options.key, port: options.geminiPort });
+  } catch (err) {
+    await discord.stop();
+    throw new Error(`Gemini emulator on port ${options.geminiPort}: ${String(err)} (try --gemini-port)`, {
+      cause: err,
+    });
+  }
+  return { discord, gemini };
+}
+
+/** The emulators' addresses and the .env lines that point the bot at them. */
+export function printWelcome(options: Options, discord: DiscordEmulator, gemini: GeminiEmulator): void {
+  const env = {
+    DISCORD_TOKEN: options.token,
+    GEMINI_API_KEY: options.key,
+    DISCORD_API_URL: discord.apiUrl,
+    GEMINI_BASE_URL: gemini.baseUrl,
+    ATTACHMENT_HOSTS: discord.cdnHost,
+    DISCORD_GUILD_ID: discord.guildId,
+  };
+  console.log(`Discord emulator  ${discord.url}  (guild ${discord.guildId}, #general ${discord.channelId})
+Gemini emulator   ${gemini.baseUrl}
+
+Put these lines in .env, then run: npm run register && npm start
+${Object.entries(env)
+  .map(([k, v]) => `${k}=${v}`)
+  .join('\n')}
+# USER_RPM=30  (optional: by default a user may ask for 3 pictures a minute)
+
+Everything lives in memory: run npm run register again after restarting the emulators.
+Type help for the console commands; Ctrl-C stops.
+`);
+}
