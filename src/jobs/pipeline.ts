@@ -128,8 +128,8 @@ export class JobPipeline {
     let result: JobResult | undefined;
     try {
       progress.update({ state: 'generating', attempt: 1 });
-      // Inputs are fetched only now, when the job starts, and are not held by this frame: once the
-      // adapter has encoded them, nothing keeps the decoded bytes alive during the Gemini call.
+      // Inputs are fetched only now, when the job starts (queued jobs hold no bytes), and the adapter
+      // keeps them only as bytes, only until Gemini has answered.
       outcome = await this.opts.gemini.generate(
         {
           prompt: job.prompt,
