@@ -9,9 +9,13 @@ import { randomBytes } from 'node:crypto';
  * as bytes, as 32 MB of base64 strings, and as the SDK's 32 MB JSON body.
  */
 const TOKEN = /bbinline_[0-9a-f]{32}/g;
-const TEXT_SLICE = 1 << 20;
+/**
+ * Slices stay small (64 KiB of base64) so each temporary string and buffer is an ordinary young
+ * object that a cheap scavenge frees, not a large object left for the next full collection.
+ */
+const TEXT_SLICE = 1 << 16;
 /** A multiple of 3 bytes, so each slice encodes to base64 without padding in the middle. */
-const BYTES_SLICE = 3 * (1 << 18);
+const BYTES_SLICE = 3 * (1 << 14);
 
 export class InlineImages {
   private readonly images = new Map<string, Buffer>();
