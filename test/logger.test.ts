@@ -40,4 +40,12 @@ describe('logger', () => {
     const line = JSON.parse(text().trim()) as Record<string, unknown>;
     expect(line).toMatchObject({ jobId: 'abc', userId: '1', msg: 'job delivered', level: 30 });
   });
+
+  test('errors keep their message and stack (only a secret inside them is replaced)', () => {
+    const { log, text } = capture();
+    log.error({ err: new Error(`disk full while using ${TOKEN}`) }, 'write failed');
+    const line = JSON.parse(text().trim()) as { err: { message: string; stack: string } };
+    expect(line.err.message).toBe('disk full while using [REDACTED]');
+    expect(line.err.stack).toMatch(/^Error: disk full while using \[REDACTED\]\n\s+at /);
+  });
 });
