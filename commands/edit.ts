@@ -1,15 +1,11 @@
-import { ApplicationCommandOptionType, type Attachment } from 'discord.js';
+import { ApplicationCommandOptionType } from 'discord.js';
+import { attachmentSource } from '../src/discord/attachments.js';
 import { UserError } from '../src/errors.js';
 import type { Command } from '../src/discord/command.js';
 import { cleanPrompt, PROMPT_MAX, startCommandJob } from '../src/discord/start-job.js';
-import type { InputSource } from '../src/jobs/types.js';
 
 const IMAGE_OPTIONS = ['image', 'image2', 'image3'] as const;
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-
-export function attachmentSource(a: Attachment): InputSource {
-  return { filename: a.name, declaredSize: a.size, url: () => Promise.resolve(a.url) };
-}
 
 export default {
   data: {

@@ -13,12 +13,12 @@ import type { InputSource } from '../jobs/types.js';
 import type { ResultRecord } from '../store/store.js';
 import { UserError } from '../errors.js';
 import { maxInputImages } from '../gemini/request.js';
+import { attachmentSource, isImageAttachment } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { decideRefine } from './refine-decision.js';
 import { cleanPrompt } from './start-job.js';
 
 const THREAD_NAME_MAX = 100;
-const IMAGE_EXT = /\.(png|jpe?g|webp|gif|heic|heif|avif)$/i;
 
 /** Without a thread, where uploads go: boosted servers allow bigger files. */
 function uploadLimitFor(message: Message): number {
@@ -36,9 +36,7 @@ function previousImageSource(client: Client, parent: ResultRecord): InputSource 
       const channel = await client.channels.fetch(parent.channelId);
       if (!channel?.isTextBased()) throw new UserError('I can no longer see the picture you replied to.');
       const message = await channel.messages.fetch(parent.messageId).catch(() => undefined);
-      const image = message?.attachments.find(
-        (a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name),
-      );
+      const image = message?.attachments.find(isImageAttachment);
       if (!image) throw new UserError('The picture you replied to is gone, so I cannot refine it.');
       return image.url;
     },
@@ -81,11 +79,13 @@ async function threadFor(message: Message, parent: ResultRecord, ctx: AppContext
 /** Handles a message that may ask to refine one of the bot's pictures. */
 export async function handleRefineMessage(message: Message, ctx: AppContext): Promise<void> {
   const botId = message.client.user.id;
+  // The instruction without the bot's mention (a reply that pings the bot may carry one).
+  const text = message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '');
   const decision = decideRefine(
     {
       authorIsBot: message.author.bot || message.system,
       botId,
-      content: message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, ''),
+      content: text,
       attachmentCount: message.attachments.size,
       mentionsBot: message.mentions.users.has(botId),
       contentIntent: ctx.config.messageContentIntent,
@@ -112,7 +112,6 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
 
   let prompt: string;
   try {
-    const text = message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '');
     prompt = cleanPrompt(text || 'Refine this picture.');
   } catch (err) {
     await message.reply({
@@ -121,9 +120,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     });
     return;
   }
-  const extra = [...message.attachments.values()].filter(
-    (a) => a.contentType?.startsWith('image/') || IMAGE_EXT.test(a.name),
-  );
+  const extra = [...message.attachments.values()].filter(isImageAttachment);
   // The picture being refined is one of the model's input images too.
   const room = maxInputImages(ctx.config.geminiModel) - 1;
   if (extra.length > room) {
@@ -150,7 +147,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     guildId: message.guildId,
     channelId: channel.id,
     prompt,
-    inputs: extra.map((a) => ({ filename: a.name, declaredSize: a.size, url: () => Promise.resolve(a.url) })),
+    inputs: extra.map(attachmentSource),
     refine: {
       parentMessageId: decision.parent.messageId,
       previous: previousImageSource(message.client, decision.parent),
