@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Events, type Client } from 'discord.js';
 import { commands } from '../commands/index.js';
 import type { Config } from './config.js';
@@ -7,6 +9,7 @@ import { createDiscordClient } from './discord/client.js';
 import { attachRouter } from './discord/router.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
 import { createImageLoader } from './images/load.js';
+import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
 import { JobPipeline } from './jobs/pipeline.js';
 import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
@@ -25,6 +28,10 @@ export interface App {
 /** Builds the whole bot from a Config: store -> quota gate -> Gemini adapter -> pipeline -> Discord. */
 export function createApp(config: Config, log: Logger): App {
   const store = openStore(config.dataDir);
+  // Input images wait on disk beside the database while their job runs (see Spool).
+  const spool = Spool.open(
+    config.dataDir === ':memory:' ? join(tmpdir(), 'banana-bot-spool') : join(config.dataDir, 'spool'),
+  );
   // The quota belongs to the key's Google project: processes sharing a key share one quota.
   const quotaId = `banana:${createHash('sha256').update(config.geminiApiKey).digest('hex').slice(0, 16)}`;
   const gate: ClosableGate = createGeminiGate({
@@ -60,7 +67,7 @@ export function createApp(config: Config, log: Logger): App {
     gemini,
     store,
     limits,
-    loadImage: createImageLoader(config),
+    images: createImageLoader(config, spool),
     log,
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
@@ -89,6 +96,7 @@ export function createApp(config: Config, log: Logger): App {
       await gate.stop().catch(() => undefined);
       await limitBackend.close();
       store.close();
+      spool.close();
     },
   };
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { keepAliveAgents, sendPieces } from './send-pieces.js';
+import type { FileBytes } from './types.js';
 
 /**
  * Images travel to Gemini without ever becoming strings in memory. The request the SDK serialises
@@ -6,22 +9,25 @@ import { randomBytes } from 'node:crypto';
  * JSON and, in each token's place, the base64 encoded slice by slice from the image's bytes.
  *
  * Without this, an /edit with three 8 MB images held its inputs three times while Gemini worked:
- * as bytes, as 32 MB of base64 strings, and as the SDK's 32 MB JSON body.
+ * as bytes, as 32 MB of base64 strings, and as the SDK's 32 MB JSON body. Images in files are read
+ * slice by slice as they are sent, so they are never in memory whole.
  */
 const TOKEN = /bbinline_[0-9a-f]{32}/g;
 /**
- * Slices stay small (64 KiB of base64) so each temporary string and buffer is an ordinary young
- * object that a cheap scavenge frees, not a large object left for the next full collection.
+ * Slices stay small (64 KiB of base64) so each temporary string is an ordinary young object that
+ * a cheap scavenge frees, not a large object left for the next full collection.
  */
 const TEXT_SLICE = 1 << 16;
 /** A multiple of 3 bytes, so each slice encodes to base64 without padding in the middle. */
 const BYTES_SLICE = 3 * (1 << 14);
 
+type Bytes = Buffer | FileBytes;
+
 export class InlineImages {
-  private readonly images = new Map<string, Buffer>();
+  private readonly images = new Map<string, Bytes>();
 
   /** The string to put in inlineData.data; valid until released. */
-  register(data: Buffer): string {
+  register(data: Bytes): string {
     const token = `bbinline_${randomBytes(16).toString('hex')}`;
     this.images.set(token, data);
     return token;
@@ -35,33 +41,25 @@ export class InlineImages {
     return this.images.size;
   }
 
+  private readonly agents = keepAliveAgents();
+
   /** A fetch for the SDK: bodies with tokens are streamed with the images in place. */
   readonly fetch: typeof fetch = (input, init) => {
     const body = init?.body;
-    if (typeof body !== 'string') return fetch(input, init);
+    if (!init || typeof body !== 'string' || input instanceof Request) return fetch(input, init);
     const pieces = this.split(body);
     if (pieces.length === 1 && typeof pieces[0] === 'string') return fetch(input, init);
 
     const length = pieces.reduce(
-      (n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : 4 * Math.ceil(p.length / 3)),
+      (n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : 4 * Math.ceil(sizeOf(p) / 3)),
       0,
     );
-    const chunks = streamPieces(pieces);
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-    });
-    const headers = new Headers(init?.headers);
     // A known length keeps the request a plain one (no chunked encoding).
-    headers.set('content-length', String(length));
-    return fetch(input, { ...init, headers, body: stream, duplex: 'half' } as RequestInit);
+    return sendPieces(new URL(input), init, length, streamPieces(pieces), this.agents);
   };
 
-  private split(body: string): (string | Buffer)[] {
-    const pieces: (string | Buffer)[] = [];
+  private split(body: string): (string | Bytes)[] {
+    const pieces: (string | Bytes)[] = [];
     let last = 0;
     for (const match of body.matchAll(TOKEN)) {
       const image = this.images.get(match[0]);
@@ -70,16 +68,26 @@ export class InlineImages {
       last = match.index + match[0].length;
     }
     pieces.push(body.slice(last));
-    return pieces.filter((p) => p.length > 0);
+    return pieces.filter((p) => typeof p !== 'string' || p.length > 0);
   }
 }
 
-function* streamPieces(pieces: (string | Buffer)[]): Generator<Uint8Array> {
+function sizeOf(bytes: Bytes): number {
+  return Buffer.isBuffer(bytes) ? bytes.length : bytes.size;
+}
+
+function base64(bytes: Buffer): string {
+  return bytes.toString('base64');
+}
+
+async function* streamPieces(pieces: (string | Bytes)[]): AsyncGenerator<string> {
   for (const piece of pieces) {
+    if (Buffer.isBuffer(piece)) {
+      for (let i = 0; i < piece.length; i += BYTES_SLICE) yield base64(piece.subarray(i, i + BYTES_SLICE));
+      continue;
+    }
     if (typeof piece !== 'string') {
-      for (let i = 0; i < piece.length; i += BYTES_SLICE) {
-        yield Buffer.from(piece.subarray(i, i + BYTES_SLICE).toString('base64'), 'latin1');
-      }
+      yield* fileSlices(piece);
       continue;
     }
     for (let i = 0; i < piece.length;) {
@@ -87,8 +95,33 @@ function* streamPieces(pieces: (string | Buffer)[]): Generator<Uint8Array> {
       // Never split a surrogate pair between two slices.
       const code = piece.charCodeAt(end - 1);
       if (end < piece.length && code >= 0xd800 && code <= 0xdbff) end--;
-      yield Buffer.from(piece.slice(i, end), 'utf8');
+      yield piece.slice(i, end);
       i = end;
     }
+  }
+}
+
+/** Files are read in larger blocks (a multiple of BYTES_SLICE): a read is a trip to the thread pool. */
+const FILE_BLOCK = 16 * BYTES_SLICE;
+
+async function* fileSlices(file: FileBytes): AsyncGenerator<string> {
+  const handle = await open(file.path, 'r');
+  try {
+    const block = Buffer.allocUnsafe(Math.min(FILE_BLOCK, file.size));
+    for (let position = 0; position < file.size;) {
+      const want = Math.min(block.length, file.size - position);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await handle.read(block, got, want - got, position + got);
+        // The declared content-length is already promised; a shorter file cannot keep it.
+        if (bytesRead === 0) throw new Error(`image file ended ${file.size - position - got} bytes early`);
+        got += bytesRead;
+      }
+      position += want;
+      for (let i = 0; i < want; i += BYTES_SLICE)
+        yield base64(block.subarray(i, Math.min(want, i + BYTES_SLICE)));
+    }
+  } finally {
+    await handle.close();
   }
 }

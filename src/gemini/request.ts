@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Content, Part } from '@google/genai';
 import type { GenerateRequest, ImageInput, StoredPart } from './types.js';
 
@@ -5,8 +6,9 @@ import type { GenerateRequest, ImageInput, StoredPart } from './types.js';
 export const PLACEHOLDER_SIGNATURE = 'context_engineering_is_the_way_to_go';
 
 /** How an image's bytes become inlineData.data: base64 by default, or a token (see InlineImages). */
-export type EncodeImage = (data: Buffer) => string;
-const toBase64: EncodeImage = (data) => data.toString('base64');
+export type EncodeImage = (data: ImageInput['data']) => string;
+const toBase64: EncodeImage = (data) =>
+  (Buffer.isBuffer(data) ? data : readFileSync(data.path)).toString('base64');
 
 /** Input images one request may carry: 2.5 Flash works best with up to 3, Gemini 3 models take 14. */
 export function maxInputImages(model: string): number {

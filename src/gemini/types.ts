@@ -1,7 +1,13 @@
+/** An image's bytes in a file (see the images module's spool), read only while they are sent. */
+export interface FileBytes {
+  readonly path: string;
+  readonly size: number;
+}
+
 /** What a job asks of the model; the adapter turns it into a generateContent request. */
 export interface ImageInput {
   readonly mimeType: string;
-  readonly data: Buffer;
+  readonly data: Buffer | FileBytes;
 }
 
 /**

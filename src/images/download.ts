@@ -1,7 +1,9 @@
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import fetch, { type Response } from 'node-fetch';
 import { UserError } from '../errors.js';
 import { inputMessages } from './messages.js';
+import { SpooledFile } from './spool.js';
 
 export interface DownloadPolicy {
   /**
@@ -37,16 +39,18 @@ export function isAllowedUrl(raw: string, allowedHosts: readonly string[]): bool
 }
 
 /**
- * Downloads an attachment with every guard on: allow-listed hosts, redirects only to allowed
- * URLs, a cap on the declared and the streamed size, and deadlines on silence and on the whole.
- * Every failure is a UserError naming the file.
+ * Downloads an attachment into the file at `path` with every guard on: allow-listed hosts,
+ * redirects only to allowed URLs, a cap on the declared and the streamed size, and deadlines on
+ * silence and on the whole. Every failure the sender can cause is a UserError naming the file, and
+ * leaves no file behind; a failure of our own disk is not theirs and is thrown as it is.
  */
 export async function downloadAttachment(
   rawUrl: string,
   filename: string,
   policy: DownloadPolicy,
+  path: string,
   declaredSize?: number,
-): Promise<Buffer> {
+): Promise<SpooledFile> {
   if (declaredSize !== undefined && declaredSize > policy.maxBytes) {
     throw new UserError(inputMessages.tooLarge(filename, declaredSize, policy.maxBytes));
   }
@@ -85,10 +89,11 @@ export async function downloadAttachment(
         discard(res);
         throw new UserError(inputMessages.tooLarge(filename, length, policy.maxBytes));
       }
-      return await readCapped(res, policy.maxBytes, touch, filename);
+      return new SpooledFile(path, await saveCapped(res, path, policy.maxBytes, touch, filename));
     }
   } catch (err) {
-    if (err instanceof UserError) throw err;
+    await rm(path, { force: true });
+    if (err instanceof UserError || isLocalFileError(err)) throw err;
     if (controller.signal.aborted) throw new UserError(inputMessages.tooSlow(filename));
     throw new UserError(inputMessages.downloadFailed(filename));
   } finally {
@@ -107,38 +112,55 @@ function bodyOf(res: Response): Readable | null {
   return res.body as Readable | null;
 }
 
-async function readCapped(res: Response, maxBytes: number, touch: () => void, filename: string) {
+/** Downloads reach the disk in blocks this size: one write per MiB, not one per network read. */
+const WRITE_BLOCK = 1 << 20;
+
+/** The body into the file, counted as it streams: Content-Length can lie or be absent (chunked, gzip). */
+async function saveCapped(
+  res: Response,
+  path: string,
+  maxBytes: number,
+  touch: () => void,
+  filename: string,
+) {
   const body = bodyOf(res);
-  if (!body) return Buffer.alloc(0);
-  // With a plain declared length (Discord's CDN always sends one) the bytes go straight into one
-  // buffer, instead of being held twice as chunks and then their concatenation.
-  const declared = res.headers.get('content-encoding')
-    ? NaN
-    : Number(res.headers.get('content-length') ?? NaN);
-  let whole =
-    Number.isInteger(declared) && declared > 0 && declared <= maxBytes
-      ? Buffer.allocUnsafe(declared)
-      : undefined;
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of body) {
-    touch();
-    const buf = chunk as Buffer;
-    // Content-Length can lie or be absent (chunked, gzip): the stream itself is what counts.
-    if (received + buf.length > maxBytes) {
-      discard(res);
-      throw new UserError(inputMessages.tooLargeStream(filename, maxBytes));
+  const file = await open(path, 'wx', 0o600);
+  try {
+    const block = Buffer.allocUnsafe(WRITE_BLOCK);
+    let filled = 0;
+    let received = 0;
+    for await (const chunk of body ?? []) {
+      touch();
+      const buf = chunk as Buffer;
+      received += buf.length;
+      if (received > maxBytes) {
+        discard(res);
+        throw new UserError(inputMessages.tooLargeStream(filename, maxBytes));
+      }
+      for (let offset = 0; offset < buf.length;) {
+        const copied = buf.copy(block, filled, offset);
+        filled += copied;
+        offset += copied;
+        if (filled === block.length) filled = await writeAll(file, block, filled);
+      }
     }
-    if (whole && received + buf.length <= whole.length) {
-      buf.copy(whole, received);
-    } else {
-      // More than declared: fall back to collecting chunks.
-      if (whole) chunks.push(whole.subarray(0, received));
-      whole = undefined;
-      chunks.push(buf);
-    }
-    received += buf.length;
+    await writeAll(file, block, filled);
+    return received;
+  } finally {
+    await file.close();
   }
-  if (whole) return received === whole.length ? whole : whole.subarray(0, received);
-  return Buffer.concat(chunks, received);
+}
+
+/** Writes the first `length` bytes of the block at the end of the file; the block is free again after. */
+async function writeAll(file: FileHandle, block: Buffer, length: number): Promise<0> {
+  for (let written = 0; written < length;) {
+    written += (await file.write(block, written, length - written)).bytesWritten;
+  }
+  return 0;
+}
+
+/** The spool's own file system failing (full, gone), as opposed to the network or the sender. */
+function isLocalFileError(err: unknown): boolean {
+  const syscall = (err as NodeJS.ErrnoException | null)?.syscall;
+  return syscall === 'open' || syscall === 'write' || syscall === 'close';
 }

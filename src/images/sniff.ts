@@ -1,4 +1,4 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 
 export interface SniffedType {
   readonly mime: string;
@@ -9,17 +9,29 @@ const SVG: SniffedType = { mime: 'image/svg+xml', ext: 'svg' };
 /** Enough to get past an XML declaration, comments and a DOCTYPE with a few entities. */
 const SVG_HEAD_BYTES = 4096;
 
+/** What sniffType needs of a file: its first bytes and where the rest is. */
+export interface FileHead {
+  readonly head: Uint8Array;
+  readonly path: string;
+}
+
+/** Bytes of the head that the checks below read (file-type itself reads a file as far as it needs). */
+export const SNIFF_HEAD_BYTES = SVG_HEAD_BYTES;
+
 /**
  * The real type of some bytes, never the declared one; undefined when the bytes are no known
  * format. Never rejects: the bytes may come from anyone, and a parser bug in file-type on some
  * odd input must read as "unknown", not crash the caller.
  */
-export async function sniffType(data: Uint8Array): Promise<SniffedType | undefined> {
-  if (data.length === 0) return undefined;
+export async function sniffType(source: Uint8Array | FileHead): Promise<SniffedType | undefined> {
+  const head = source instanceof Uint8Array ? source : source.head;
+  if (head.length === 0) return undefined;
   // file-type knows no SVG (it says "XML", or for UTF-16 even "MP1"), and no image format starts
   // like markup, so this goes first.
-  if (isSvg(data)) return SVG;
-  const found = await fileTypeFromBuffer(data).catch(() => undefined);
+  if (isSvg(head)) return SVG;
+  const found = await (
+    source instanceof Uint8Array ? fileTypeFromBuffer(source) : fileTypeFromFile(source.path)
+  ).catch(() => undefined);
   return found ? { mime: found.mime, ext: found.ext } : undefined;
 }
 

@@ -2,6 +2,7 @@ import { GENERIC_FAILURE, UserError } from '../errors.js';
 import type { GeminiAdapter } from '../gemini/adapter.js';
 import type { ImageInput, Outcome } from '../gemini/types.js';
 import { fitToUploadLimit } from '../images/fit.js';
+import type { ImageLoader } from '../images/load.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { FairQueue } from './fair-queue.js';
@@ -16,18 +17,12 @@ import { EditBudget, ProgressReporter } from './progress.js';
 import type { Admission, UserLimits } from './user-limits.js';
 import type { Job, JobResult } from './types.js';
 
-/** Fetches and checks one input image; the images module provides the real one. */
-export type LoadImage = (
-  url: string,
-  filename: string,
-  declaredSize: number | undefined,
-) => Promise<ImageInput>;
-
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
   readonly store: Store;
   readonly limits: UserLimits;
-  readonly loadImage: LoadImage;
+  /** Fetches and checks input images; the images module provides the real one. */
+  readonly images: ImageLoader;
   readonly log: Logger;
   /** Jobs in their Gemini phase at once; the gate below enforces the quota itself. */
   readonly concurrency: number;
@@ -126,17 +121,25 @@ export class JobPipeline {
     const started = Date.now();
     let outcome: Outcome | undefined;
     let result: JobResult | undefined;
+    // Inputs are fetched only now, when the job starts (queued jobs hold no bytes), one at a time,
+    // and let go of as soon as Gemini has answered.
+    const loaded: ImageInput[] = [];
+    const load = async (source: Job['inputs'][number]) => {
+      const image = await this.opts.images.load(await source.url(), source.filename, source.declaredSize);
+      loaded.push(image);
+      return image;
+    };
     try {
       progress.update({ state: 'generating', attempt: 1 });
-      // Inputs are fetched only now, when the job starts (queued jobs hold no bytes), and the adapter
-      // keeps them only as bytes, only until Gemini has answered.
+      const images: ImageInput[] = [];
+      for (const source of job.inputs) images.push(await load(source));
       outcome = await this.opts.gemini.generate(
         {
           prompt: job.prompt,
-          images: await this.loadInputs(job),
+          images,
           aspectRatio: job.aspectRatio,
           history: job.refine?.history ?? [],
-          previousImage: job.refine ? await this.load(job.refine.previous) : undefined,
+          previousImage: job.refine ? await load(job.refine.previous) : undefined,
         },
         {
           signal: controller.signal,
@@ -151,6 +154,9 @@ export class JobPipeline {
       this.generating.delete(entry);
       this.pump();
       this.reportPositions();
+      await this.opts.images
+        .release(loaded)
+        .catch((err: unknown) => job.log.warn({ err, jobId: job.id }, 'could not delete input files'));
     }
     try {
       result ??= await this.toResult(outcome!, job);
@@ -166,17 +172,6 @@ export class JobPipeline {
     if (entry.controller.signal.aborted) return { kind: 'failed', message: INTERRUPTED_RESTART };
     entry.job.log.error({ err, jobId: entry.job.id }, 'job failed');
     return { kind: 'failed', message: GENERIC_FAILURE };
-  }
-
-  private async loadInputs(job: Job): Promise<ImageInput[]> {
-    const images: ImageInput[] = [];
-    // One at a time: a job never holds more than its own inputs, and they arrive in order.
-    for (const source of job.inputs) images.push(await this.load(source));
-    return images;
-  }
-
-  private async load(source: Job['inputs'][number]): Promise<ImageInput> {
-    return this.opts.loadImage(await source.url(), source.filename, source.declaredSize);
   }
 
   private async toResult(outcome: Outcome, job: Job): Promise<JobResult> {

@@ -1,12 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { classifyGeminiError } from '../../src/gemini/errors.js';
 import { InlineImages } from '../../src/gemini/inline-images.js';
 
 let url = '';
+const dir = mkdtempSync(join(tmpdir(), 'inline-'));
 const received: { body: string; length: string | undefined; chunked: boolean }[] = [];
 const server = createServer((req, res) => {
+  if (req.url === '/hang') return;
+  if (req.url === '/busy') {
+    req.resume();
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
+    res.end(JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } }));
+    return;
+  }
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -22,7 +34,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  server.closeAllConnections();
+  return new Promise<void>((r) => server.close(() => r()));
+});
 
 describe('InlineImages', () => {
   test('streams each image as base64 in its token’s place, byte for byte, with the exact length', async () => {
@@ -42,6 +58,61 @@ describe('InlineImages', () => {
     expect(got.body === expected).toBe(true);
     expect(got.length).toBe(String(Buffer.byteLength(expected)));
     expect(got.chunked).toBe(false);
+  });
+
+  test('images in files are read slice by slice as they are sent, and again for a second attempt', async () => {
+    const bytes = [randomBytes(1_000_001), randomBytes(2)];
+    const files = bytes.map((b, i) => {
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, b);
+      return { path, size: b.length };
+    });
+    const inline = new InlineImages();
+    const small = randomBytes(5);
+    const json = JSON.stringify({ parts: [small, ...files].map((d) => inline.register(d)) });
+    const expected = JSON.stringify({ parts: [small, ...bytes].map((b) => b.toString('base64')) });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await inline.fetch(url, { method: 'POST', body: json });
+      expect(received.at(-1)!.body === expected).toBe(true);
+      expect(received.at(-1)!.length).toBe(String(Buffer.byteLength(expected)));
+    }
+  });
+
+  test('a file that shrank after it was registered fails the request instead of sending a short body', async () => {
+    const path = join(dir, 'shrunk');
+    writeFileSync(path, randomBytes(100));
+    const inline = new InlineImages();
+    const token = inline.register({ path, size: 200_000 });
+    const before = received.length;
+    await expect(inline.fetch(url, { method: 'POST', body: JSON.stringify({ d: token }) })).rejects.toThrow();
+    expect(received.length).toBe(before);
+  });
+
+  test('answers like fetch: status, headers and body of any answer come back as a Response', async () => {
+    const inline = new InlineImages();
+    const body = JSON.stringify({ d: inline.register(randomBytes(100)) });
+    const res = await inline.fetch(`${url}busy`, { method: 'POST', body });
+    expect(res.status).toBe(429);
+    expect(res.ok).toBe(false);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(await res.json()).toEqual({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } });
+  });
+
+  test('fails like fetch: an abort is an AbortError, a refused connection a network error', async () => {
+    const inline = new InlineImages();
+    const body = JSON.stringify({ d: inline.register(randomBytes(100)) });
+    const controller = new AbortController();
+    const pending = inline.fetch(`${url}hang`, { method: 'POST', body, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const aborted = await pending.catch((err: unknown) => err);
+    expect((aborted as Error).name).toBe('AbortError');
+    expect(classifyGeminiError(aborted).kind).toBe('timeout');
+
+    const refused = await inline
+      .fetch('http://127.0.0.1:1/', { method: 'POST', body })
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(classifyGeminiError(refused)).toMatchObject({ kind: 'network', retryable: true });
   });
 
   test('text that merely looks like a token, or a released token, is sent as it is', async () => {

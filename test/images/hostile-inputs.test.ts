@@ -1,8 +1,12 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import type { DownloadPolicy } from '../../src/images/download.js';
 import { createLoader } from '../../src/images/load.js';
+import { Spool, SpooledFile } from '../../src/images/spool.js';
 import {
   animated,
   avif,
@@ -43,7 +47,13 @@ import {
 
 const MiB = 1024 * 1024;
 const server = await startFixtureServer();
-afterAll(() => server.close());
+const spoolBase = mkdtempSync(join(tmpdir(), 'hostile-spool-'));
+const spool = Spool.open(spoolBase);
+afterAll(() => {
+  rmSync(spoolBase, { recursive: true, force: true });
+  return server.close();
+});
+const spooledFiles = () => readdirSync(spool.dir);
 
 const basePolicy: DownloadPolicy = {
   allowedHosts: ['cdn.discordapp.com', 'media.discordapp.net', server.hostPort],
@@ -163,23 +173,35 @@ describe('hostile inputs, from download to what Gemini gets', () => {
   test.each(cases.map((c, i) => ({ ...c, index: i })))('$name', async (c) => {
     const path = `/case-${c.index}`;
     const url = c.url ? c.url(server) : server.route(path, c.route ?? serve(c.body ?? Buffer.alloc(0)));
-    const load = createLoader({ ...basePolicy, ...c.policy }, { maxSide: 4096 });
+    const loader = createLoader({ ...basePolicy, ...c.policy }, { maxSide: 4096 }, spool);
     const started = Date.now();
-    const outcome = await load(url, c.filename, c.declaredSize).catch((err: unknown) => err);
+    const outcome = await loader.load(url, c.filename, c.declaredSize).catch((err: unknown) => err);
 
     if ('refused' in c.expect) {
       expect(outcome).toBeInstanceOf(UserError);
       expect((outcome as UserError).message).toContain(c.expect.refused);
+      // Nothing of a refused download stays on disk.
+      expect(spooledFiles()).toEqual([]);
     } else {
       if (outcome instanceof Error) throw outcome;
-      const image = outcome as Awaited<ReturnType<typeof load>>;
+      const image = outcome as Awaited<ReturnType<typeof loader.load>>;
       expect(image.mimeType).toBe(c.expect.accepted);
-      const meta = await sharp(image.data).metadata();
+      // Sent as uploaded: still the downloaded file, never read into memory. Converted: in memory,
+      // and the download is gone.
+      const bytes =
+        image.data instanceof SpooledFile ? readFileSync(image.data.path) : (image.data as Buffer);
+      expect(spooledFiles()).toHaveLength(image.data instanceof SpooledFile ? 1 : 0);
+      const meta = await sharp(bytes).metadata();
       expect([meta.width, meta.height]).toEqual([c.expect.width, c.expect.height]);
-      if (c.expect.unchanged) expect(image.data.equals(c.body ?? pngBytes)).toBe(true);
+      if (c.expect.unchanged) {
+        expect(image.data).toBeInstanceOf(SpooledFile);
+        expect(bytes.equals(c.body ?? pngBytes)).toBe(true);
+      }
+      await loader.release([image]);
+      expect(spooledFiles()).toEqual([]);
       if (c.expect.firstPixel) {
         const pixel = c.expect.firstPixel;
-        const img = sharp(image.data);
+        const img = sharp(bytes);
         const raw = await (pixel.length === 4 ? img.ensureAlpha() : img.removeAlpha()).raw().toBuffer();
         expect([...raw.subarray(0, pixel.length)]).toEqual(pixel);
       }

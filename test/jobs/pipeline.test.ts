@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import type { GeminiAdapter } from '../../src/gemini/adapter.js';
-import type { GenerateRequest, Outcome } from '../../src/gemini/types.js';
+import type { GenerateRequest, ImageInput, Outcome } from '../../src/gemini/types.js';
 import { JobPipeline } from '../../src/jobs/pipeline.js';
 import { NOT_STARTED_RESTART, QUEUE_FULL, RESTARTING } from '../../src/jobs/present.js';
 import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/jobs/types.js';
@@ -50,20 +50,41 @@ function fakeTarget(name: string, events: string[]) {
   return { target, results, statuses };
 }
 
-function setup(over: { concurrency?: number; maxQueue?: number; loadImage?: () => Promise<never> } = {}) {
+function setup(
+  over: {
+    concurrency?: number;
+    maxQueue?: number;
+    loadImage?: (url: string, filename: string) => Promise<ImageInput>;
+  } = {},
+) {
   const store = openStore(':memory:');
   const gemini = controllableGemini();
+  const events: string[] = [];
+  const loaded: ImageInput[] = [];
+  const released: ImageInput[] = [];
   const pipeline = new JobPipeline({
     gemini: gemini.adapter,
     store,
     limits: new UserLimits({ perMinute: 1000, perDay: 0, backend: memoryLimitBackend(store) }),
-    loadImage: over.loadImage ?? (async () => ({ mimeType: 'image/png', data: PNG })),
+    images: {
+      load: async (url, filename) => {
+        const image = await (over.loadImage ?? (async () => ({ mimeType: 'image/png', data: PNG })))(
+          url,
+          filename,
+        );
+        loaded.push(image);
+        return image;
+      },
+      release: async (images) => {
+        if (images.length > 0) events.push(`released:${images.length}`);
+        released.push(...images);
+      },
+    },
     log,
     concurrency: over.concurrency ?? 1,
     maxQueue: over.maxQueue ?? 100,
     progressIntervalMs: 0,
   });
-  const events: string[] = [];
   let n = 0;
   const job = (userId: string, extra: Partial<Job> = {}) => {
     const name = `${userId}${++n}`;
@@ -83,7 +104,7 @@ function setup(over: { concurrency?: number; maxQueue?: number; loadImage?: () =
     return { job: j, ...t };
   };
   const settle = () => new Promise((r) => setTimeout(r, 10));
-  return { pipeline, gemini, store, events, job, settle };
+  return { pipeline, gemini, store, events, job, settle, loaded, released };
 }
 
 describe('JobPipeline', () => {
@@ -152,6 +173,45 @@ describe('JobPipeline', () => {
     expect(bad.results[0]).toEqual({ kind: 'failed', message: '“x.svg”: SVG drawings are not supported.' });
     expect(gemini.calls).toHaveLength(1);
     expect(gemini.calls[0]!.req.prompt).toBe('prompt b2');
+  });
+
+  test('input images are let go of once Gemini has answered, before the result is delivered', async () => {
+    const { pipeline, gemini, job, settle, loaded, released, events } = setup();
+    const j = job('a', {
+      inputs: [
+        { filename: 'a.png', url: async () => 'u1' },
+        { filename: 'b.png', url: async () => 'u2' },
+      ],
+    });
+    pipeline.enqueue(j.job);
+    await settle();
+    expect(gemini.calls[0]!.req.images).toHaveLength(2);
+    expect(released).toEqual([]);
+    gemini.calls[0]!.release(imageOutcome);
+    await settle();
+    expect(released).toEqual(loaded);
+    expect(events).toEqual(['released:2', 'a1:images']);
+  });
+
+  test('when a later input is refused, the ones already fetched are let go of too', async () => {
+    const { pipeline, gemini, job, settle, loaded, released } = setup({
+      loadImage: async (_url, filename) => {
+        if (filename === 'b.svg') throw new UserError('“b.svg”: SVG drawings are not supported.');
+        return { mimeType: 'image/png', data: PNG };
+      },
+    });
+    const j = job('a', {
+      inputs: [
+        { filename: 'a.png', url: async () => 'u1' },
+        { filename: 'b.svg', url: async () => 'u2' },
+      ],
+    });
+    pipeline.enqueue(j.job);
+    await settle();
+    expect(gemini.calls).toHaveLength(0);
+    expect(j.results[0]).toEqual({ kind: 'failed', message: '“b.svg”: SVG drawings are not supported.' });
+    expect(loaded).toHaveLength(1);
+    expect(released).toEqual(loaded);
   });
 
   test('an unexpected error becomes a generic message, never the error text', async () => {
