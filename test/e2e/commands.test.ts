@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { spoolContents } from '../emulators/bot-process.js';
 import { startWorld, type World } from '../emulators/world.js';
 import { jpeg, png } from '../support/images.js';
 
@@ -72,6 +73,8 @@ describe('slash commands end to end', () => {
     expect(req.images.map((i) => i.mimeType)).toEqual(
       ['image/png', 'image/jpeg', 'image/png'].slice(0, count),
     );
+    // The inputs waited on disk while the job ran, and are gone once it is done.
+    expect(spoolContents(world.bot.dataDir)).toEqual({ folders: [expect.any(String)], files: [] });
   });
 
   test.each([

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { spoolContents } from '../emulators/bot-process.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 let world: World | undefined;
@@ -50,6 +51,8 @@ describe('resilience end to end', () => {
     const lateCallback = late.state().callbacks.find((c) => c.status < 300);
     expect(JSON.stringify(lateCallback?.body)).toMatch(/restarting/);
     expect(world.gemini.requests.map((r) => r.texts[0])).toEqual(['running job']);
+    // The process's own spool folder goes with it.
+    expect(spoolContents(world.bot.dataDir).folders).toEqual([]);
   });
 
   test('SIGTERM: a job still running after the grace period is interrupted and its user told', async () => {

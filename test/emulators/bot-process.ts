@@ -1,10 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The compiled entry point, exactly what the Procfile runs. */
 export const BOT_ENTRY = resolve(import.meta.dirname, '../../dist/src/index.js');
+
+/** An environment value that removes the variable instead (env values cannot hold NUL). */
+export const UNSET = '\u0000unset';
+
+/**
+ * The variables the Procfile's worker line sets before `node dist/src/index.js`, so the tests and
+ * the benchmark run the bot exactly as a deployment does. A worker line of any other shape fails
+ * here, loudly, rather than being run differently from production.
+ */
+export function procfileEnv(): Record<string, string> {
+  const procfile = readFileSync(resolve(import.meta.dirname, '../../Procfile'), 'utf8');
+  const line = procfile.split('\n').find((l) => l.startsWith('worker:'));
+  const words = line?.slice('worker:'.length).trim().split(/\s+/) ?? [];
+  const env: Record<string, string> = {};
+  while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=\S*$/.test(words[0]!)) {
+    const [name, value] = words.shift()!.split('=') as [string, string];
+    env[name] = value;
+  }
+  if (words.join(' ') !== 'node dist/src/index.js') {
+    throw new Error(`Procfile: expected "worker: [NAME=value ...] node dist/src/index.js", got "${line}"`);
+  }
+  return env;
+}
+
+/** An environment for a child process: only what is given, without the UNSET entries. */
+export function childEnv(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== UNSET));
+}
 
 export interface LogLine {
   level: number;
@@ -25,14 +53,20 @@ export interface BotProcess {
 }
 
 /**
- * Starts the bot as production does (node on the compiled entry, configured by environment only)
- * and collects its JSON log lines. dataDir defaults to a fresh temporary folder.
+ * Starts the bot as production does (the Procfile's command, configured by environment only) and
+ * collects its JSON log lines. dataDir defaults to a fresh temporary folder.
  */
 export function startBotProcess(env: Record<string, string>, opts: { dataDir?: string } = {}): BotProcess {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'bot-data-'));
   const child = spawn(process.execPath, [BOT_ENTRY], {
     // Only what we pass: the developer's own .env must not leak in (dotenv does not override set keys).
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env },
+    env: childEnv({
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'debug',
+      ...procfileEnv(),
+      ...env,
+    }),
     cwd: dataDir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -96,4 +130,12 @@ export function startBotProcess(env: Record<string, string>, opts: { dataDir?: s
     },
     exited: () => exit,
   };
+}
+
+/** Files in a bot's spool of input images (`<DATA_DIR>/spool/<pid>-<random>/`), and its folders. */
+export function spoolContents(dataDir: string): { folders: string[]; files: string[] } {
+  const base = join(dataDir, 'spool');
+  if (!existsSync(base)) return { folders: [], files: [] };
+  const folders = readdirSync(base);
+  return { folders, files: folders.flatMap((f) => readdirSync(join(base, f)).map((n) => join(f, n))) };
 }

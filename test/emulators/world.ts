@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startBotProcess, type BotProcess } from './bot-process.js';
+import { childEnv, startBotProcess, type BotProcess } from './bot-process.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions } from './discord/index.js';
 import { startGeminiEmulator, type GeminiEmulator, type GeminiEmulatorOptions } from './gemini/index.js';
 
@@ -69,7 +70,7 @@ export async function startWorld(
         process.execPath,
         [resolve(import.meta.dirname, '../../dist/src/discord/register.js')],
         {
-          env: { PATH: process.env.PATH ?? '', ...env },
+          env: childEnv({ PATH: process.env.PATH ?? '', ...env }),
         },
       );
       return stdout;
@@ -88,6 +89,7 @@ export async function startWorld(
       if (world.bot) await world.bot.stop('SIGKILL');
       await discord.stop();
       await gemini.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   if (opts.register !== false) await world.register();
