@@ -121,7 +121,7 @@ export async function editScenario(tap: HttpTap): Promise<ScenarioReport> {
       ],
       notes: [
         'The Gemini request carries the inputs base64-encoded inside JSON, so ~1.33x the input bytes is the floor for an inline request.',
-        'In-memory copies are not counted directly; rchar/wchar count every byte the bot moved through syscalls (sockets, log lines, the SQLite store).',
+        'In-memory copies are not counted directly; rchar/wchar count every byte the bot moved through syscalls (sockets, log lines, the SQLite store, and the input images written to and read back from the spool).',
       ],
     };
   });
