@@ -65,8 +65,12 @@ export class Spool {
     return new Spool(dir);
   }
 
-  /** A fresh path for one file; nothing is created until it is written. */
+  /**
+   * A fresh path for one file; nothing is created until it is written. The folder is made again
+   * if something removed it (a temp-folder cleaner, an operator), instead of failing every job.
+   */
   newPath(): string {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     return join(this.dir, randomBytes(8).toString('hex'));
   }
 

@@ -52,7 +52,7 @@ describe('Spool', () => {
     expect(existsSync(spool.dir)).toBe(false);
   });
 
-  test('a download that cannot be written is our fault, not the sender’s: no UserError, nothing left', async () => {
+  test('a removed spool folder is made again; one that cannot be written is our fault, not the sender’s', async () => {
     const spool = Spool.open(newBase());
     const url = server.route('/ok.png', serve(await png(8, 8)));
     const loader = createLoader(
@@ -60,13 +60,20 @@ describe('Spool', () => {
       { maxSide: 4096 },
       spool,
     );
+    // Something removed the folder: it is made again.
     rmSync(spool.dir, { recursive: true });
+    await loader.release([await loader.load(url, 'ok.png', undefined)]);
+    expect(readdirSync(spool.dir)).toEqual([]);
+
+    // Something the bot cannot write to stands in its place.
+    rmSync(spool.dir, { recursive: true });
+    writeFileSync(spool.dir, 'not a folder');
     const err = await loader.load(url, 'ok.png', undefined).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(UserError);
-    expect((err as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect((err as NodeJS.ErrnoException).code).toMatch(/^E(EXIST|NOTDIR)$/);
 
-    mkdirSync(spool.dir);
+    rmSync(spool.dir);
     const image = await loader.load(url, 'ok.png', undefined);
     expect(readdirSync(spool.dir)).toHaveLength(1);
     await loader.release([image]);
