@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createGeminiAdapter, type GeminiGate } from '../../src/gemini/adapter.js';
-import type { Outcome } from '../../src/gemini/types.js';
+import type { ImageInput, Outcome } from '../../src/gemini/types.js';
 import { startGeminiEmulator, type GeminiEmulator } from '../emulators/gemini/index.js';
 import { png } from '../support/images.js';
 
@@ -48,6 +51,29 @@ function adapter(
 
 const images = (o: Outcome) => (o.kind === 'images' ? o.images : []);
 
+/**
+ * Requests without images go through the SDK's own fetch; requests with images through our
+ * node:http sender (see InlineImages). Every fault path is exercised on both, with the image in
+ * memory and in a file as the spool keeps it.
+ */
+const INPUT = await png(16, 16);
+const INPUT_FILE = join(mkdtempSync(join(tmpdir(), 'adapter-')), 'input.png');
+writeFileSync(INPUT_FILE, INPUT);
+afterAll(() => rmSync(dirname(INPUT_FILE), { recursive: true, force: true }));
+const VARIANTS = [
+  { name: 'without input images', images: (): ImageInput[] => [], sent: (): Buffer[] => [] },
+  {
+    name: 'with an input image in memory',
+    images: (): ImageInput[] => [{ mimeType: 'image/png', data: INPUT }],
+    sent: () => [INPUT],
+  },
+  {
+    name: 'with an input image in a file',
+    images: (): ImageInput[] => [{ mimeType: 'image/png', data: { path: INPUT_FILE, size: INPUT.length } }],
+    sent: () => [INPUT],
+  },
+];
+
 describe('Gemini adapter through the real SDK', () => {
   test('sends the prompt, aspect ratio and input images, and returns the image', async () => {
     const { a, calls } = adapter();
@@ -67,63 +93,77 @@ describe('Gemini adapter through the real SDK', () => {
     expect(calls.scheduled).toBe(1);
   });
 
-  test('a 429 pauses the whole gate for the RetryInfo delay, then the retry succeeds', async () => {
-    gemini.enqueue({ kind: 'error', status: 429, retryDelay: '0.2s' });
-    const { a, calls } = adapter();
-    const started = Date.now();
-    const outcome = await a.generate({ prompt: 'x', images: [] });
-    expect(outcome.kind).toBe('images');
-    expect(calls.backOffs).toEqual([200]);
-    expect(calls.scheduled).toBe(2);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-  });
-
-  test('persistent 503s end as a failure after the bounded number of attempts', async () => {
-    gemini.setDefault({ kind: 'error', status: 503 });
-    const { a, calls } = adapter();
-    const outcome = await a.generate({ prompt: 'x', images: [] });
-    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'unavailable', status: 503 } });
-    expect(calls.scheduled).toBe(3);
-    expect(gemini.requests).toHaveLength(3);
-  });
-
-  test('a hanging Gemini is cut off by the attempt deadline and reported as a timeout', async () => {
-    gemini.setDefault({ kind: 'hang' });
-    const { a } = adapter('gemini-2.5-flash-image', {
-      timeoutMs: 150,
-      retry: { maxAttempts: 2, budgetMs: 5000, baseDelayMs: 10, maxDelayMs: 20 },
+  describe.each(VARIANTS)('$name', (variant) => {
+    test('a 429 pauses the whole gate for the RetryInfo delay, then the retry succeeds', async () => {
+      gemini.enqueue({ kind: 'error', status: 429, retryDelay: '0.2s' });
+      const { a, calls } = adapter();
+      const started = Date.now();
+      const outcome = await a.generate({ prompt: 'x', images: variant.images() });
+      expect(outcome.kind).toBe('images');
+      expect(calls.backOffs).toEqual([200]);
+      expect(calls.scheduled).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
     });
-    const outcome = await a.generate({ prompt: 'x', images: [] });
-    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'timeout' } });
-    expect(gemini.requests).toHaveLength(2);
-  });
 
-  test('a wrong API key is an operator error and is not retried', async () => {
-    const { a } = adapter('gemini-2.5-flash-image', { apiKey: 'wrong-key-0000000000' });
-    const outcome = await a.generate({ prompt: 'x', images: [] });
-    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'misconfigured', retryable: false } });
-    expect(gemini.requests).toHaveLength(1);
-  });
-
-  test('an unknown model is an operator error', async () => {
-    const { a } = adapter('gemini-9-imaginary');
-    expect(await a.generate({ prompt: 'x', images: [] })).toMatchObject({
-      kind: 'failed',
-      error: { kind: 'misconfigured', status: 404 },
+    test('persistent 503s end as a failure after the bounded number of attempts', async () => {
+      gemini.setDefault({ kind: 'error', status: 503 });
+      const { a, calls } = adapter();
+      const outcome = await a.generate({ prompt: 'x', images: variant.images() });
+      expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'unavailable', status: 503 } });
+      expect(calls.scheduled).toBe(3);
+      expect(gemini.requests).toHaveLength(3);
+      // Every attempt carried the whole image again.
+      for (const req of gemini.requests) expect(req.images.map((i) => i.data)).toEqual(variant.sent());
     });
-  });
 
-  test('cancelling stops a job waiting between retries', async () => {
-    gemini.setDefault({ kind: 'error', status: 503 });
-    const { a } = adapter('gemini-2.5-flash-image', {
-      retry: { maxAttempts: 5, budgetMs: 60_000, baseDelayMs: 5000, maxDelayMs: 5000 },
+    test('a hanging Gemini is cut off by the attempt deadline and reported as a timeout', async () => {
+      gemini.setDefault({ kind: 'hang' });
+      const { a } = adapter('gemini-2.5-flash-image', {
+        timeoutMs: 150,
+        retry: { maxAttempts: 2, budgetMs: 5000, baseDelayMs: 10, maxDelayMs: 20 },
+      });
+      const outcome = await a.generate({ prompt: 'x', images: variant.images() });
+      expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'timeout' } });
+      expect(gemini.requests).toHaveLength(2);
     });
-    const controller = new AbortController();
-    const p = a.generate({ prompt: 'x', images: [] }, { signal: controller.signal });
-    await gemini.waitForRequests(1);
-    await new Promise((r) => setTimeout(r, 50));
-    controller.abort(new Error('shutting down'));
-    await expect(p).rejects.toThrow('shutting down');
+
+    test('a wrong API key is an operator error and is not retried', async () => {
+      const { a } = adapter('gemini-2.5-flash-image', { apiKey: 'wrong-key-0000000000' });
+      const outcome = await a.generate({ prompt: 'x', images: variant.images() });
+      expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'misconfigured', retryable: false } });
+      expect(gemini.requests).toHaveLength(1);
+    });
+
+    test('an unknown model is an operator error', async () => {
+      const { a } = adapter('gemini-9-imaginary');
+      expect(await a.generate({ prompt: 'x', images: variant.images() })).toMatchObject({
+        kind: 'failed',
+        error: { kind: 'misconfigured', status: 404 },
+      });
+    });
+
+    test('cancelling stops a job waiting between retries', async () => {
+      gemini.setDefault({ kind: 'error', status: 503 });
+      const { a } = adapter('gemini-2.5-flash-image', {
+        retry: { maxAttempts: 5, budgetMs: 60_000, baseDelayMs: 5000, maxDelayMs: 5000 },
+      });
+      const controller = new AbortController();
+      const p = a.generate({ prompt: 'x', images: variant.images() }, { signal: controller.signal });
+      await gemini.waitForRequests(1);
+      await new Promise((r) => setTimeout(r, 50));
+      controller.abort(new Error('shutting down'));
+      await expect(p).rejects.toThrow('shutting down');
+    });
+
+    test('cancelling stops an attempt in flight', async () => {
+      gemini.setDefault({ kind: 'hang' });
+      const { a } = adapter();
+      const controller = new AbortController();
+      const p = a.generate({ prompt: 'x', images: variant.images() }, { signal: controller.signal });
+      await gemini.waitForRequests(1);
+      controller.abort(new Error('shutting down'));
+      await expect(p).rejects.toThrow('shutting down');
+    });
   });
 
   test('a Gemini 3 refine replays the model turn with its signatures and the previous image', async () => {
