@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { spoolContents } from '../emulators/bot-process.js';
 import { startWorld, type World } from '../emulators/world.js';
-import { jpeg, png } from '../support/images.js';
+import { jpeg, noisePng, png } from '../support/images.js';
 
 let world: World;
 beforeAll(async () => {
@@ -75,6 +75,21 @@ describe('slash commands end to end', () => {
     );
     // The inputs waited on disk while the job ran, and are gone once it is done.
     expect(spoolContents(world.bot.dataDir)).toEqual({ folders: [expect.any(String)], files: [] });
+  });
+
+  test('/edit with a photo of several MB streams it to Gemini byte for byte, from disk', async () => {
+    const photo = await noisePng(1200, 900);
+    expect(photo.length).toBeGreaterThan(3 * 1024 * 1024);
+    const h = await world.discord.dispatchCommand(
+      'edit',
+      { prompt: 'make it autumn', image: { filename: 'photo.png', data: photo } } as never,
+      { user: world.discord.users.bob },
+    );
+    await h.waitForOriginal(hasImage, 15_000);
+    const req = world.gemini.requests[0]!;
+    expect(req.images).toHaveLength(1);
+    expect(req.images[0]!.data.equals(photo)).toBe(true);
+    expect(spoolContents(world.bot.dataDir).files).toEqual([]);
   });
 
   test.each([
