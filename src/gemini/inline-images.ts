@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { keepAliveAgents, sendPieces } from './send-pieces.js';
+import { keepAliveAgents, sendPieces, type Agents } from './send-pieces.js';
 import type { FileBytes } from './types.js';
 
 /**
@@ -41,7 +41,8 @@ export class InlineImages {
     return this.images.size;
   }
 
-  private readonly agents = keepAliveAgents();
+  /** `agents`: where connections come from; tests pass ones that trust their own certificate. */
+  constructor(private readonly agents: Agents = keepAliveAgents()) {}
 
   /** A fetch for the SDK: bodies with tokens are streamed with the images in place. */
   readonly fetch: typeof fetch = (input, init) => {

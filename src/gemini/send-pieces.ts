@@ -64,9 +64,12 @@ export interface Agents {
   readonly https: https.Agent;
 }
 
-/** Connections stay open between requests, as fetch keeps them. */
-export function keepAliveAgents(): Agents {
-  return { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/** Connections stay open between requests, as fetch keeps them. `tls`: extra options, for tests. */
+export function keepAliveAgents(tls: https.AgentOptions = {}): Agents {
+  return {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true, ...tls }),
+  };
 }
 
 async function writeAll(req: http.ClientRequest, pieces: AsyncIterable<string>): Promise<void> {

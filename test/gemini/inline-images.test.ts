@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -7,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { classifyGeminiError } from '../../src/gemini/errors.js';
 import { InlineImages } from '../../src/gemini/inline-images.js';
+import { keepAliveAgents } from '../../src/gemini/send-pieces.js';
 
 let url = '';
 const dir = mkdtempSync(join(tmpdir(), 'inline-'));
@@ -113,6 +116,72 @@ describe('InlineImages', () => {
       .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(TypeError);
     expect(classifyGeminiError(refused)).toMatchObject({ kind: 'network', retryable: true });
+  });
+
+  test('over https, as in production, the image arrives byte for byte and the connection is kept', async () => {
+    // A certificate for 127.0.0.1 made for this test, trusted only by the agent below.
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const bodies: Buffer[] = [];
+    const sockets = new Set<unknown>();
+    const tls = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      sockets.add(req.socket);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    try {
+      const inline = new InlineImages(keepAliveAgents({ ca: readFileSync(cert) }));
+      const image = randomBytes(200_001);
+      const tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
+      for (let i = 0; i < 2; i++) {
+        const res = await inline.fetch(tlsUrl, {
+          method: 'POST',
+          body: JSON.stringify({ d: inline.register(image) }),
+        });
+        expect(await res.json()).toEqual({ ok: true });
+      }
+      expect(bodies.map((b) => b.toString())).toEqual(
+        Array(2).fill(JSON.stringify({ d: image.toString('base64') })),
+      );
+      expect(sockets.size).toBe(1);
+
+      // An untrusted certificate is a network error, as fetch reports it.
+      const strict = new InlineImages();
+      const err = await strict
+        .fetch(tlsUrl, { method: 'POST', body: JSON.stringify({ d: strict.register(image) }) })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TypeError);
+      expect((err as Error).message).toBe('fetch failed');
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((r) => tls.close(() => r()));
+    }
   });
 
   test('text that merely looks like a token, or a released token, is sent as it is', async () => {
