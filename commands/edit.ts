@@ -1,11 +1,11 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { attachmentSource } from '../src/discord/attachments.js';
 import { UserError } from '../src/errors.js';
+import { inputMessages } from '../src/images/messages.js';
 import type { Command } from '../src/discord/command.js';
 import { cleanPrompt, PROMPT_MAX, startCommandJob } from '../src/discord/start-job.js';
 
 const IMAGE_OPTIONS = ['image', 'image2', 'image3'] as const;
-const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
 export default {
   data: {
@@ -46,12 +46,10 @@ export default {
     for (const a of attachments) {
       // Said now rather than after a wait in the queue; the bytes are checked again when they arrive.
       if (a.size > ctx.config.maxInputBytes) {
-        throw new UserError(
-          `“${a.name}” is ${mb(a.size)}; the most I accept is ${mb(ctx.config.maxInputBytes)}.`,
-        );
+        throw new UserError(inputMessages.tooLarge(a.name, a.size, ctx.config.maxInputBytes));
       }
       if (a.contentType && !a.contentType.startsWith('image/')) {
-        throw new UserError(`“${a.name}” is not an image (${a.contentType.split(';')[0]}).`);
+        throw new UserError(inputMessages.declaredNotImage(a.name, a.contentType));
       }
     }
     await startCommandJob(interaction, ctx, {

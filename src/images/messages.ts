@@ -32,6 +32,8 @@ export const inputMessages = {
     `${quoteName(name)} is ${width}x${height} pixels, far larger than any photo; please send a smaller image.`,
   bmpUnsupported: (name: string, what: string) =>
     `${quoteName(name)} is a BMP I cannot read (${what}); save it as PNG.`,
+  declaredNotImage: (name: string, contentType: string) =>
+    `${quoteName(name)} is not an image (Discord says ${contentType.split(';')[0]!.replace(/[^\w.+/-]/g, '')}).`,
   tooLarge: (name: string, size: number, max: number) =>
     `${quoteName(name)} is ${megabytes(size)}; the most I accept is ${megabytes(max)}.`,
   tooLargeStream: (name: string, max: number) =>

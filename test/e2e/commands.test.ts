@@ -195,6 +195,30 @@ describe('slash commands end to end', () => {
     expect(world.gemini.requests).toHaveLength(0);
   });
 
+  test('/edit with an attachment Discord calls a PDF is refused at once, naming the file safely', async () => {
+    const h = await world.discord.dispatchCommand(
+      'edit',
+      {
+        prompt: 'make it pop',
+        image: {
+          filename: '`@everyone` report.pdf',
+          data: Buffer.from('%PDF-1.7'),
+          contentType: 'application/pdf',
+        },
+      } as never,
+      { user: world.discord.users.carol },
+    );
+    const callback = await h.waitForCallback();
+    expect(callback.type).toBe(4);
+    const body = callback.body as { data: { content: string; flags: number } };
+    // Discord renames uploads (the emulator as it does); the name is quoted as it arrives.
+    expect(body.data.content).toMatch(
+      /^⚠️ “__everyone__report\.pdf” is not an image \(Discord says application\/pdf\)\.$/,
+    );
+    expect(body.data.flags & 64).toBe(64);
+    expect(world.gemini.requests).toHaveLength(0);
+  });
+
   test('every body the bot sent matched Discord’s OpenAPI description and pinged nobody', () => {
     expect(world.discord.violations).toEqual([]);
     const sent = world.discord.requests.filter(
