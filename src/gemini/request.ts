@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Content, Part } from '@google/genai';
 import type { GenerateRequest, ImageInput, StoredPart } from './types.js';
 
 /** The documented stand-in for a signature on a model turn that was not produced by this model. */
 export const PLACEHOLDER_SIGNATURE = 'context_engineering_is_the_way_to_go';
 
-/** How an image's bytes become inlineData.data: base64 by default, or a token (see InlineImages). */
+/** How an image's bytes become inlineData.data: the adapter puts a token there (see InlineImages). */
 export type EncodeImage = (data: ImageInput['data']) => string;
-const toBase64: EncodeImage = (data) =>
-  (Buffer.isBuffer(data) ? data : readFileSync(data.path)).toString('base64');
 
 /** Input images one request may carry: 2.5 Flash works best with up to 3, Gemini 3 models take 14. */
 export function maxInputImages(model: string): number {
@@ -24,11 +21,7 @@ export function usesThoughtSignatures(model: string): boolean {
  * (with their thought signatures, which Gemini 3 requires on replayed image parts); only the
  * image being refined is re-attached, older images are left out to keep requests small.
  */
-export function buildContents(
-  req: GenerateRequest,
-  model: string,
-  encode: EncodeImage = toBase64,
-): Content[] {
+export function buildContents(req: GenerateRequest, model: string, encode: EncodeImage): Content[] {
   const inline = (image: ImageInput): Part => ({
     inlineData: { mimeType: image.mimeType, data: encode(image.data) },
   });

@@ -5,7 +5,7 @@ import { decodeBmp } from './bmp.js';
 import { isCompleteHeif } from './isobmff.js';
 import { inputMessages } from './messages.js';
 import { looksLikeText, SNIFF_HEAD_BYTES, sniffType, type SniffedType } from './sniff.js';
-import { byteLength, SpooledFile, type ImageBytes } from './spool.js';
+import type { SpooledFile } from './spool.js';
 
 /** Formats Gemini takes as they are. */
 const PASS_THROUGH = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif']);
@@ -26,25 +26,25 @@ export interface NormalizeOptions {
 }
 
 /**
- * Turns uploaded bytes into something Gemini accepts: the type is read from the bytes (never the
+ * Turns a downloaded file into something Gemini accepts: the type is read from the bytes (never the
  * name or declared type), odd formats become PNG, EXIF rotation is applied, and big images are
- * scaled down. Bad files become a UserError naming the file and the reason. Bytes in a file stay
- * there: an image Gemini takes as it is comes back as the same file, never read into memory whole.
+ * scaled down. Bad files become a UserError naming the file and the reason. An image Gemini takes
+ * as it is comes back as the same file, never read into memory whole.
  */
 export async function normalizeImage(
-  data: ImageBytes,
+  file: SpooledFile,
   filename: string,
   opts: NormalizeOptions,
 ): Promise<ImageInput> {
-  if (byteLength(data) === 0) throw new UserError(inputMessages.empty(filename));
-  const head = Buffer.isBuffer(data) ? data : await data.head(SNIFF_HEAD_BYTES);
-  const type = await sniffType(Buffer.isBuffer(data) ? data : { head, path: data.path });
+  if (file.size === 0) throw new UserError(inputMessages.empty(filename));
+  const head = await file.head(SNIFF_HEAD_BYTES);
+  const type = await sniffType({ head, path: file.path });
   if (!type) {
     throw new UserError(looksLikeText(head) ? inputMessages.text(filename) : inputMessages.unknown(filename));
   }
   if (type.mime === 'image/svg+xml') throw new UserError(inputMessages.svg(filename));
   if (type.mime === 'application/pdf') throw new UserError(inputMessages.pdf(filename));
-  if (type.mime === 'image/bmp') return convertBmp(await inMemory(data), filename, opts);
+  if (type.mime === 'image/bmp') return convertBmp(await file.readAll(), filename, opts);
   if (!PASS_THROUGH.has(type.mime) && !CONVERT.has(type.mime)) {
     throw new UserError(inputMessages.otherType(filename, type.ext));
   }
@@ -52,7 +52,7 @@ export async function normalizeImage(
   let meta: Metadata;
   try {
     // Header only, nothing decoded; without the limit here, so a bomb gets the friendlier refusal below.
-    meta = await sharp(sharpInput(data), { limitInputPixels: false }).metadata();
+    meta = await sharp(file.path, { limitInputPixels: false }).metadata();
   } catch {
     throw new UserError(inputMessages.damaged(filename));
   }
@@ -67,38 +67,29 @@ export async function normalizeImage(
   };
   try {
     if (PASS_THROUGH.has(type.mime) && !plan.rotate && !plan.shrink && !plan.firstFrame) {
-      await decodeFully(data);
-      return { mimeType: type.mime, data };
+      await decodeFully(file.path);
+      return { mimeType: type.mime, data: file };
     }
-    const pipeline = openForConversion(data).autoOrient();
+    const pipeline = openForConversion(file.path).autoOrient();
     return await encode(plan.shrink ? pipeline.resize(fitInside(opts.maxSide)) : pipeline, type);
   } catch {
-    if (undecodableHere(meta, type) && isCompleteHeif(await inMemory(data))) {
+    if (undecodableHere(meta, type) && isCompleteHeif(await file.readAll())) {
       // HEVC pixels need a codec this sharp build lacks; Gemini reads HEIC itself, and the
       // container was checked above and here, so it goes as it is.
-      return { mimeType: type.mime, data };
+      return { mimeType: type.mime, data: file };
     }
     throw new UserError(inputMessages.damaged(filename));
   }
 }
 
-/** sharp reads a buffer, or a file by its path. */
-function sharpInput(data: ImageBytes): Buffer | string {
-  return data instanceof SpooledFile ? data.path : data;
-}
-
-function inMemory(data: ImageBytes): Promise<Buffer> {
-  return data instanceof SpooledFile ? data.readAll() : Promise.resolve(data);
-}
-
-function openForConversion(data: ImageBytes): Sharp {
+function openForConversion(path: string): Sharp {
   // failOn 'truncated': refuse cut-off files, forgive the harmless warnings real-world GIFs carry.
-  return sharp(sharpInput(data), { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', pages: 1 });
+  return sharp(path, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', pages: 1 });
 }
 
 /** Reads every byte (as a 64 px thumbnail, cheap: JPEG shrinks while decoding), so truncation shows here. */
-async function decodeFully(data: ImageBytes): Promise<void> {
-  await openForConversion(data).resize(fitInside(64)).raw().toBuffer();
+async function decodeFully(path: string): Promise<void> {
+  await openForConversion(path).resize(fitInside(64)).raw().toBuffer();
 }
 
 function fitInside(side: number) {

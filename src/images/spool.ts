@@ -38,12 +38,6 @@ export class SpooledFile implements FileBytes {
   }
 }
 
-export type ImageBytes = Buffer | SpooledFile;
-
-export function byteLength(bytes: ImageBytes): number {
-  return Buffer.isBuffer(bytes) ? bytes.length : bytes.size;
-}
-
 /** Deletes the files behind images a job no longer needs; in-memory images need nothing. */
 export async function discardImages(images: readonly ImageInput[]): Promise<void> {
   await Promise.all(images.map((image) => (image.data instanceof SpooledFile ? image.data.discard() : null)));
