@@ -14,17 +14,19 @@ import type { FileBytes } from './types.js';
  */
 const TOKEN = /bbinline_[0-9a-f]{32}/g;
 /**
- * Slices stay small (64 KiB of base64) so each temporary string is an ordinary young object that
- * a cheap scavenge frees, not a large object left for the next full collection.
+ * Images are encoded 48 KiB at a time (a multiple of 3, so no padding mid-image): each 64 KiB
+ * base64 string is an ordinary young object that a cheap scavenge frees, not a large object left
+ * for the next full collection. The JSON around the images is short and is sent as it is.
  */
-const TEXT_SLICE = 1 << 16;
-/** A multiple of 3 bytes, so each slice encodes to base64 without padding in the middle. */
 const BYTES_SLICE = 3 * (1 << 14);
 
 type Bytes = Buffer | FileBytes;
 
 export class InlineImages {
   private readonly images = new Map<string, Bytes>();
+
+  /** `agents`: where connections come from; tests pass ones that trust their own certificate. */
+  constructor(private readonly agents: Agents = keepAliveAgents()) {}
 
   /** The string to put in inlineData.data; valid until released. */
   register(data: Bytes): string {
@@ -40,9 +42,6 @@ export class InlineImages {
   get size(): number {
     return this.images.size;
   }
-
-  /** `agents`: where connections come from; tests pass ones that trust their own certificate. */
-  constructor(private readonly agents: Agents = keepAliveAgents()) {}
 
   /** A fetch for the SDK: bodies with tokens are streamed with the images in place. */
   readonly fetch: typeof fetch = (input, init) => {
@@ -77,29 +76,17 @@ function sizeOf(bytes: Bytes): number {
   return Buffer.isBuffer(bytes) ? bytes.length : bytes.size;
 }
 
-function base64(bytes: Buffer): string {
-  return bytes.toString('base64');
-}
-
 async function* streamPieces(pieces: (string | Bytes)[]): AsyncGenerator<string> {
   for (const piece of pieces) {
-    if (Buffer.isBuffer(piece)) {
-      for (let i = 0; i < piece.length; i += BYTES_SLICE) yield base64(piece.subarray(i, i + BYTES_SLICE));
-      continue;
-    }
-    if (typeof piece !== 'string') {
-      yield* fileSlices(piece);
-      continue;
-    }
-    for (let i = 0; i < piece.length;) {
-      let end = Math.min(piece.length, i + TEXT_SLICE);
-      // Never split a surrogate pair between two slices.
-      const code = piece.charCodeAt(end - 1);
-      if (end < piece.length && code >= 0xd800 && code <= 0xdbff) end--;
-      yield piece.slice(i, end);
-      i = end;
-    }
+    if (typeof piece === 'string') yield piece;
+    else if (Buffer.isBuffer(piece)) yield* bufferSlices(piece);
+    else yield* fileSlices(piece);
   }
+}
+
+function* bufferSlices(bytes: Buffer): Generator<string> {
+  for (let i = 0; i < bytes.length; i += BYTES_SLICE)
+    yield bytes.subarray(i, i + BYTES_SLICE).toString('base64');
 }
 
 /** Files are read in larger blocks (a multiple of BYTES_SLICE): a read is a trip to the thread pool. */
@@ -119,8 +106,8 @@ async function* fileSlices(file: FileBytes): AsyncGenerator<string> {
         got += bytesRead;
       }
       position += want;
-      for (let i = 0; i < want; i += BYTES_SLICE)
-        yield base64(block.subarray(i, Math.min(want, i + BYTES_SLICE)));
+      // Encoded before the next read reuses the block.
+      yield* bufferSlices(block.subarray(0, want));
     }
   } finally {
     await handle.close();
