@@ -2,10 +2,10 @@ import type { Sharp } from 'sharp';
 import type { DeliverableImage } from '../jobs/types.js';
 import { fitNote } from './messages.js';
 import { decodePixels, pipelineFrom, sampleBands } from './pixels.js';
-import { sniffType } from './sniff.js';
 
 export interface FitInput {
   readonly data: Buffer;
+  /** The real type, read from the bytes (the adapter does, whatever Gemini declared). */
   readonly mimeType: string;
   readonly extension: string;
   readonly basename: string;
@@ -48,15 +48,15 @@ const WEBP: Encoder = {
 
 /**
  * Makes a generated image deliverable under Discord's per-file upload limit. The file is named by
- * its real type (the bytes, not what Gemini declared). Over the limit it becomes, in order: a
+ * its real type as the adapter read it from the bytes. Over the limit it becomes, in order: a
  * lossless PNG re-encode, a high-quality JPEG (WebP when it has transparency), then smaller and
  * smaller copies. Each step is first estimated on a sample and only run in full when it can fit;
  * the image is decoded once. `note` says when the file is not the model's original.
  */
 export async function fitToUploadLimit(image: FitInput, limit: number): Promise<DeliverableImage> {
-  const sniffed = await sniffType(image.data);
-  const extension = sniffed?.mime.startsWith('image/') ? sniffed.ext : image.extension;
-  if (image.data.length <= limit) return { filename: `${image.basename}.${extension}`, data: image.data };
+  if (image.data.length <= limit) {
+    return { filename: `${image.basename}.${image.extension}`, data: image.data };
+  }
 
   const pixels = await decodePixels(image.data, FIT_MAX_PIXELS);
   const deliver = (encoder: Encoder, out: Buffer, what = encoder.description): DeliverableImage => ({
@@ -77,7 +77,7 @@ export async function fitToUploadLimit(image: FitInput, limit: number): Promise<
   };
 
   // A JPEG (or a deeper-than-8-bit source) has no lossless PNG worth having: it would be larger.
-  if (sniffed?.mime !== 'image/jpeg' && pixels.eightBit) {
+  if (image.mimeType !== 'image/jpeg' && pixels.eightBit) {
     const ranked = await Promise.all(
       LOSSLESS.map(async (encoder) => ({ encoder, size: await estimate(encoder) })),
     );

@@ -19,9 +19,10 @@ describe('fitToUploadLimit', () => {
     expect(out).toEqual({ filename: 'imagine-42.png', data });
   });
 
-  test('a JPEG that Gemini declared as PNG is named .jpg', async () => {
+  // Typing by the bytes, whatever Gemini declared, is the adapter's (test/gemini/outcome.test.ts).
+  test('a JPEG is named .jpg and delivered untouched', async () => {
     const data = await jpeg(64, 48);
-    const out = await fitToUploadLimit(asDeclared(data, 'image/png', 'png'), LIMIT);
+    const out = await fitToUploadLimit(asDeclared(data, 'image/jpeg', 'jpg'), LIMIT);
     expect(out.filename).toBe('imagine-42.jpg');
     expect(out.data).toBe(data);
     expect(out.note).toBeUndefined();
