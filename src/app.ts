@@ -15,6 +15,7 @@ import { JobPipeline } from './jobs/pipeline.js';
 import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
+import { LogEvent } from './log-events.js';
 import { openStore } from './store/store.js';
 
 export interface App {
@@ -76,12 +77,17 @@ export function createApp(config: Config, log: Logger): App {
   const client = createDiscordClient(config);
   attachRouter(client, commands, ctx);
   client.once(Events.ClientReady, (c) =>
-    log.info({ user: c.user.tag, guilds: c.guilds.cache.size, model: config.geminiModel }, 'bot is online'),
+    log.info(
+      { event: LogEvent.botOnline, user: c.user.tag, guilds: c.guilds.cache.size, model: config.geminiModel },
+      'bot is online',
+    ),
   );
   client.on(Events.ShardDisconnect, (event, shard) =>
-    log.warn({ code: event.code, shard }, 'gateway disconnected'),
+    log.warn({ event: LogEvent.gatewayDisconnected, code: event.code, shard }, 'gateway disconnected'),
   );
-  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+  client.on(Events.ShardResume, (shard) =>
+    log.info({ event: LogEvent.gatewayResumed, shard }, 'gateway resumed'),
+  );
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
 
   return {

@@ -2,6 +2,7 @@ import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment } from './config.js';
 import { createLogger } from './logger.js';
+import { LogEvent } from './log-events.js';
 
 /** Heroku kills a worker 30 s after SIGTERM; leave room to flush logs. */
 const HARD_EXIT_MS = 29_000;
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, ...app.ctx.pipeline.stats }, 'shutting down: finishing running jobs');
+    log.info(
+      { event: LogEvent.shutdownStarted, signal, ...app.ctx.pipeline.stats },
+      'shutting down: finishing running jobs',
+    );
     setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
     app
       .stop()
       .then(() => {
-        log.info('shut down cleanly');
+        log.info({ event: LogEvent.shutdownFinished }, 'shut down cleanly');
         log.flush();
         process.exit(0);
       })

@@ -5,6 +5,7 @@ import { fitToUploadLimit } from '../images/fit.js';
 import type { ImageLoader } from '../images/load.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { LogEvent } from '../log-events.js';
 import { FairQueue } from './fair-queue.js';
 import {
   describeFailure,
@@ -95,7 +96,7 @@ export class JobPipeline {
       return;
     }
     this.queue.push(job.userId, entry);
-    job.log.info({ jobId: job.id, kind: job.kind, queued: this.queue.size }, 'job queued');
+    job.log.info({ event: LogEvent.jobQueued, kind: job.kind, queued: this.queue.size }, 'job queued');
     this.pump();
     this.reportPositions();
   }
@@ -156,7 +157,7 @@ export class JobPipeline {
       this.reportPositions();
       await this.opts.images
         .release(loaded)
-        .catch((err: unknown) => job.log.warn({ err, jobId: job.id }, 'could not delete input files'));
+        .catch((err: unknown) => job.log.warn({ err }, 'could not delete input files'));
     }
     try {
       result ??= await this.toResult(outcome!, job);
@@ -164,13 +165,16 @@ export class JobPipeline {
       result = this.errorResult(err, entry);
     }
     await this.finish(entry, result, outcome);
-    job.log.info({ jobId: job.id, result: result.kind, ms: Date.now() - started }, 'job finished');
+    job.log.info(
+      { event: LogEvent.jobFinished, result: result.kind, ms: Date.now() - started },
+      'job finished',
+    );
   }
 
   private errorResult(err: unknown, entry: Entry): JobResult {
     if (err instanceof UserError) return { kind: 'failed', message: err.message };
     if (entry.controller.signal.aborted) return { kind: 'failed', message: INTERRUPTED_RESTART };
-    entry.job.log.error({ err, jobId: entry.job.id }, 'job failed');
+    entry.job.log.error({ err }, 'job failed');
     return { kind: 'failed', message: GENERIC_FAILURE };
   }
 
@@ -215,7 +219,7 @@ export class JobPipeline {
         await this.opts.limits.recordImages(job.userId, outcome.images.length);
       }
     } catch (err) {
-      job.log.error({ err, jobId: job.id }, 'could not deliver the result');
+      job.log.error({ err }, 'could not deliver the result');
     }
   }
 

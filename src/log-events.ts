@@ -1,0 +1,15 @@
+/**
+ * The `event` field of the log lines that mark a milestone. Tests, the benchmark and operators'
+ * log queries match on these, never on the human-readable message, which may be reworded.
+ */
+export const LogEvent = {
+  botOnline: 'bot.online',
+  jobQueued: 'job.queued',
+  jobFinished: 'job.finished',
+  gatewayDisconnected: 'gateway.disconnected',
+  gatewayResumed: 'gateway.resumed',
+  shutdownStarted: 'shutdown.started',
+  shutdownFinished: 'shutdown.finished',
+} as const;
+
+export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];
