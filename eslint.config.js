@@ -27,4 +27,52 @@ export default tseslint.config(
       ],
     },
   },
+  // The shared vocabulary lives in src/core/: images, gemini, store and jobs depend on it and never
+  // on each other, and only the composition root and the register script know about commands/.
+  ...['images', 'gemini', 'store', 'jobs'].map((folder) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['images', 'gemini', 'store', 'jobs']
+                .filter((other) => other !== folder)
+                .map((other) => `../${other}/*`),
+              message: 'Import the shared types from src/core/ instead.',
+            },
+            {
+              group: ['**/commands/*'],
+              message: 'Only src/app.ts and the register script import commands/.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/app.ts',
+      'src/discord/register.ts',
+      'src/images/**',
+      'src/gemini/**',
+      'src/store/**',
+      'src/jobs/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/commands/*'],
+              message: 'Only src/app.ts and the register script import commands/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -9,6 +9,7 @@ import { createDiscordClient } from './discord/client.js';
 import { attachRouter } from './discord/router.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
 import { createImageLoader } from './images/load.js';
+import { sniffType } from './images/sniff.js';
 import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
 import { JobPipeline } from './jobs/pipeline.js';
@@ -54,6 +55,7 @@ export function createApp(config: Config, log: Logger): App {
       maxDelayMs: 30_000,
     },
     gate,
+    imageType: sniffType,
     log,
   });
   const limitBackend = config.redisUrl

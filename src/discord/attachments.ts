@@ -1,5 +1,5 @@
 import type { Attachment } from 'discord.js';
-import type { InputSource } from '../jobs/types.js';
+import type { InputSource } from '../core/job.js';
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|heic|heif|avif|tiff?|bmp)$/i;
 

@@ -7,13 +7,8 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { Logger } from '../logger.js';
-import type {
-  DeliverableImage,
-  DeliveredMessage,
-  DeliveryTarget,
-  JobResult,
-  JobStatus,
-} from '../jobs/types.js';
+import type { DeliverableImage } from '../core/images.js';
+import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus } from '../core/job.js';
 import { renderProgress, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { ResultRecord } from '../store/store.js';
+import type { ResultRecord } from '../core/results.js';
 
 /** The facts about an incoming message that decide whether it asks to refine a picture. */
 export interface MessageFacts {

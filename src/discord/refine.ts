@@ -8,9 +8,9 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { AppContext } from '../context.js';
-import type { HistoryTurn } from '../gemini/types.js';
-import type { InputSource } from '../jobs/types.js';
-import type { ResultRecord } from '../store/store.js';
+import type { HistoryTurn } from '../core/conversation.js';
+import type { InputSource } from '../core/job.js';
+import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
 import { maxInputImages } from '../gemini/request.js';
 import { attachmentSource, isImageAttachment } from './attachments.js';

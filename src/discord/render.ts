@@ -1,5 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
-import type { JobResult, JobStatus } from '../jobs/types.js';
+import type { JobResult, JobStatus } from '../core/job.js';
 
 export const MESSAGE_LIMIT = 2000;
 

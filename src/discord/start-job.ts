@@ -1,7 +1,7 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { AppContext } from '../context.js';
 import { UserError } from '../errors.js';
-import type { InputSource, JobKind } from '../jobs/types.js';
+import type { InputSource, JobKind } from '../core/job.js';
 import { InteractionTarget } from './delivery.js';
 
 export const PROMPT_MAX = 2000;

@@ -1,30 +1,19 @@
 import { GoogleGenAI, type Content } from '@google/genai';
+import type {
+  GeminiAdapter,
+  GeminiFailure,
+  GeminiGate,
+  GenerateOptions,
+  Outcome,
+} from '../core/generation.js';
+import type { SniffImageType } from '../core/images.js';
+import { sleep } from '../core/sleep.js';
 import type { Logger } from '../logger.js';
 import { classifyGeminiError } from './errors.js';
 import { responseToOutcome } from './outcome.js';
 import { buildContents } from './request.js';
 import { InlineImages } from './inline-images.js';
-import { nextRetryDelay, sleep, type RetryPolicy } from './retry.js';
-import type { GeminiFailure, GenerateRequest, Outcome } from './types.js';
-
-/** The slot every Gemini attempt must hold: the global quota and concurrency. */
-export interface GeminiGate {
-  schedule<T>(fn: () => Promise<T>): Promise<T>;
-  /** Gemini said the quota is exhausted: nobody may call it for this long. */
-  backOff(ms: number): void;
-}
-
-export interface GenerateOptions {
-  readonly signal?: AbortSignal;
-  readonly log?: Logger;
-  /** Called when an attempt starts (after the gate let it through). */
-  readonly onAttempt?: (attempt: number) => void;
-}
-
-export interface GeminiAdapter {
-  readonly model: string;
-  generate(req: GenerateRequest, opts?: GenerateOptions): Promise<Outcome>;
-}
+import { nextRetryDelay, type RetryPolicy } from './retry.js';
 
 export interface GeminiAdapterOptions {
   readonly apiKey: string;
@@ -33,6 +22,8 @@ export interface GeminiAdapterOptions {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly gate: GeminiGate;
+  /** Types each output image by its bytes (the images module's sniffer). */
+  readonly imageType: SniffImageType;
   readonly log: Logger;
 }
 
@@ -64,7 +55,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
         ...(signal ? { abortSignal: signal } : {}),
       },
     });
-    return responseToOutcome(response);
+    return responseToOutcome(response, opts.imageType);
   }
 
   /** Attempts through the gate until an outcome, a non-retryable failure, or the retry budget runs out. */

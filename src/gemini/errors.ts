@@ -1,4 +1,4 @@
-import type { GeminiFailure } from './types.js';
+import type { GeminiFailure } from '../core/generation.js';
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const NETWORK_CODES = new Set([

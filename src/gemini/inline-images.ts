@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { keepAliveAgents, sendPieces, type Agents } from './send-pieces.js';
-import type { FileBytes } from './types.js';
+import type { FileBytes } from '../core/images.js';
 
 /**
  * Images travel to Gemini without ever becoming strings in memory. The request the SDK serialises

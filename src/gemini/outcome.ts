@@ -1,6 +1,7 @@
-import { sniffType } from '../images/sniff.js';
 import { explainRefusal, NORMAL_FINISH } from './refusals.js';
-import type { GeneratedImage, Outcome, StoredPart, Usage } from './types.js';
+import type { GeneratedImage, SniffImageType } from '../core/images.js';
+import type { Outcome, Usage } from '../core/generation.js';
+import type { StoredPart } from '../core/conversation.js';
 
 const MAX_TEXT = 4000;
 
@@ -12,7 +13,7 @@ const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v 
  * Maps a generateContent response (as JSON, trusted for nothing) to an Outcome. Interim thought
  * parts are never delivered, the image type comes from the bytes, and every image is kept.
  */
-export async function responseToOutcome(response: unknown): Promise<Outcome> {
+export async function responseToOutcome(response: unknown, sniffType: SniffImageType): Promise<Outcome> {
   if (!isObject(response)) return malformed('the response is not an object');
 
   const candidates = Array.isArray(response.candidates) ? response.candidates : [];

@@ -1,5 +1,7 @@
 import type { Content, Part } from '@google/genai';
-import type { GenerateRequest, ImageInput, StoredPart } from './types.js';
+import type { GenerateRequest } from '../core/generation.js';
+import type { ImageInput } from '../core/images.js';
+import type { StoredPart } from '../core/conversation.js';
 
 /** The documented stand-in for a signature on a model turn that was not produced by this model. */
 export const PLACEHOLDER_SIGNATURE = 'context_engineering_is_the_way_to_go';

@@ -1,4 +1,4 @@
-import type { GeminiFailure } from './types.js';
+import type { GeminiFailure } from '../core/generation.js';
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -35,19 +35,4 @@ export function nextRetryDelay(
   const delay = Math.max(jittered, serverAsked > 0 ? serverAsked + Math.round(random() * 250) : 0);
   if (elapsedMs + delay > policy.budgetMs) return undefined;
   return delay;
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

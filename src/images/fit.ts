@@ -1,5 +1,5 @@
 import type { Sharp } from 'sharp';
-import type { DeliverableImage } from '../jobs/types.js';
+import type { DeliverableImage } from '../core/images.js';
 import { fitNote } from './messages.js';
 import { decodePixels, pipelineFrom, sampleBands } from './pixels.js';
 

@@ -1,18 +1,12 @@
 import sharp from 'sharp';
 import type { Config } from '../config.js';
-import type { ImageInput } from '../gemini/types.js';
+import type { JobImages } from '../core/images.js';
+import { fitToUploadLimit } from './fit.js';
 import { downloadAttachment, type DownloadPolicy } from './download.js';
 import { normalizeImage, type NormalizeOptions } from './normalize.js';
 import { discardImages, type Spool } from './spool.js';
 
-/** Fetches and checks input images, and lets go of them when the job no longer needs them. */
-export interface ImageLoader {
-  load(url: string, filename: string, declaredSize: number | undefined): Promise<ImageInput>;
-  /** Deletes what load() kept on disk; call once Gemini has answered (or the job ended). */
-  release(images: readonly ImageInput[]): Promise<void>;
-}
-
-export function createImageLoader(config: Config, spool: Spool): ImageLoader {
+export function createImageLoader(config: Config, spool: Spool): JobImages {
   // Every picture is new: libvips' operation cache (50 MB by default) would only hold memory.
   sharp.cache(false);
   return createLoader(
@@ -28,11 +22,11 @@ export function createImageLoader(config: Config, spool: Spool): ImageLoader {
 }
 
 /**
- * Download to the spool, then normalize: every input image takes this one path, whatever its
+ * What jobs need of images. Download to the spool, then normalize: every input image takes this one path, whatever its
  * source. An image Gemini takes as it is stays in its file; a converted one is in memory and its
  * download is deleted at once.
  */
-export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions, spool: Spool): ImageLoader {
+export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions, spool: Spool): JobImages {
   return {
     async load(url, filename, declaredSize) {
       const file = await downloadAttachment(url, filename, policy, spool.newPath(), declaredSize);
@@ -46,5 +40,6 @@ export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions
       }
     },
     release: discardImages,
+    fitForUpload: (image, basename, limit) => fitToUploadLimit({ ...image, basename }, limit),
   };
 }

@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { UserError } from '../errors.js';
-import type { ImageInput } from '../gemini/types.js';
+import type { ImageInput } from '../core/images.js';
 import { decodeBmp } from './bmp.js';
 import { isCompleteHeif } from './isobmff.js';
 import { inputMessages } from './messages.js';

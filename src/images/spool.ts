@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileBytes, ImageInput } from '../gemini/types.js';
+import type { FileBytes, ImageInput } from '../core/images.js';
 
 /**
  * An input image's bytes on disk for as long as its job runs. Three 8 MB inputs held in memory

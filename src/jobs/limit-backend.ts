@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Store } from '../store/store.js';
+import type { DailyUsage } from '../core/results.js';
 
 export type WindowHit = { readonly ok: true } | { readonly ok: false; readonly freeAt: number };
 
@@ -12,7 +12,7 @@ export interface LimitBackend {
   close(): Promise<void>;
 }
 
-export function memoryLimitBackend(store: Store): LimitBackend {
+export function memoryLimitBackend(store: DailyUsage): LimitBackend {
   const starts = new Map<string, number[]>();
   return {
     hitWindow(key, limit, windowMs, now) {

@@ -1,10 +1,10 @@
 import { GENERIC_FAILURE, UserError } from '../errors.js';
-import type { GeminiAdapter } from '../gemini/adapter.js';
-import type { ImageInput, Outcome } from '../gemini/types.js';
-import { fitToUploadLimit } from '../images/fit.js';
-import type { ImageLoader } from '../images/load.js';
+import type { ImageInput } from '../core/images.js';
+import type { Outcome } from '../core/generation.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { GeminiAdapter } from '../core/generation.js';
+import type { JobImages } from '../core/images.js';
+import type { ResultLog } from '../core/results.js';
 import { LogEvent } from '../log-events.js';
 import { FairQueue } from './fair-queue.js';
 import {
@@ -16,14 +16,14 @@ import {
 } from './present.js';
 import { EditBudget, ProgressReporter } from './progress.js';
 import type { Admission, UserLimits } from './user-limits.js';
-import type { Job, JobResult } from './types.js';
+import type { Job, JobResult } from '../core/job.js';
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
-  readonly store: Store;
+  readonly store: ResultLog;
   readonly limits: UserLimits;
   /** Fetches and checks input images; the images module provides the real one. */
-  readonly images: ImageLoader;
+  readonly images: JobImages;
   readonly log: Logger;
   /** Jobs in their Gemini phase at once; the gate below enforces the quota itself. */
   readonly concurrency: number;
@@ -185,7 +185,7 @@ export class JobPipeline {
         for (const [i, image] of outcome.images.entries()) {
           const basename =
             outcome.images.length > 1 ? `${job.kind}-${job.id}-${i + 1}` : `${job.kind}-${job.id}`;
-          images.push(await fitToUploadLimit({ ...image, basename }, job.target.uploadLimit));
+          images.push(await this.opts.images.fitForUpload(image, basename, job.target.uploadLimit));
         }
         return { kind: 'images', images, text: outcome.text };
       }

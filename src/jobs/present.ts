@@ -1,5 +1,5 @@
 import { GENERIC_FAILURE } from '../errors.js';
-import type { GeminiFailure } from '../gemini/types.js';
+import type { GeminiFailure } from '../core/generation.js';
 
 /** One line for the user per way a Gemini call can fail: what happened and what to do. */
 export function describeFailure(failure: GeminiFailure): string {

@@ -1,33 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { StoredPart } from '../gemini/types.js';
+import type { StoredPart } from '../core/conversation.js';
+import type { DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
 
-/** One delivered picture message, enough to refine it later, after a restart too. */
-export interface ResultRecord {
-  readonly messageId: string;
-  readonly channelId: string;
-  /** The thread the message is in, when it is in one. */
-  readonly threadId: string | null;
-  readonly guildId: string | null;
-  readonly userId: string;
-  readonly prompt: string;
-  readonly parentMessageId: string | null;
-  readonly model: string;
-  readonly modelParts: readonly StoredPart[];
-  readonly imageCount: number;
-  readonly createdAt: number;
-}
+export type { ResultRecord };
 
-export interface Store {
-  saveResult(record: ResultRecord): void;
+/** Everything the bot keeps between restarts. */
+export interface Store extends ResultLog, DailyUsage {
   getResult(messageId: string): ResultRecord | undefined;
   /** The chain of results that led to messageId, oldest first, at most maxDepth long. */
   lineage(messageId: string, maxDepth?: number): ResultRecord[];
   latestInThread(threadId: string): ResultRecord | undefined;
-  /** Adds to and returns a user's image count for a day key ('2026-11-23'). */
-  addUsage(userId: string, day: string, images: number): number;
-  usage(userId: string, day: string): number;
   close(): void;
 }
 

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createGeminiAdapter, type GeminiGate } from '../../src/gemini/adapter.js';
-import type { ImageInput, Outcome } from '../../src/gemini/types.js';
+import type { GeminiGate } from '../../src/core/generation.js';
+import { createGeminiAdapter } from '../../src/gemini/adapter.js';
+import { sniffType } from '../../src/images/sniff.js';
+import type { ImageInput } from '../../src/core/images.js';
+import type { Outcome } from '../../src/core/generation.js';
 import { startGeminiEmulator, type GeminiEmulator } from '../emulators/gemini/index.js';
 import { png } from '../support/images.js';
 
@@ -41,6 +44,7 @@ function adapter(
     model,
     baseUrl: gemini.baseUrl,
     timeoutMs: 5000,
+    imageType: sniffType,
     retry: { maxAttempts: 3, budgetMs: 10_000, baseDelayMs: 10, maxDelayMs: 50 },
     gate,
     log,

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { responseToOutcome } from '../../src/gemini/outcome.js';
-import type { Outcome } from '../../src/gemini/types.js';
+import { sniffType } from '../../src/images/sniff.js';
+import type { Outcome } from '../../src/core/generation.js';
 import { jpeg, png } from '../images/fixtures.js';
+
+/** The parser as the adapter runs it, typing images by their bytes. */
+const toOutcome = (response: unknown) => responseToOutcome(response, sniffType);
 
 /**
  * Whatever Gemini (or a proxy, or a bug) sends, responseToOutcome resolves to a well-formed
@@ -169,7 +173,7 @@ function parseTruncated(prefix: string): unknown {
 describe('responseToOutcome under fuzzing', () => {
   test('any JSON value resolves to a well-formed Outcome', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), async (value) => expectWellFormed(await responseToOutcome(value))),
+      fc.asyncProperty(fc.jsonValue(), async (value) => expectWellFormed(await toOutcome(value))),
       RUNS,
     );
   });
@@ -177,7 +181,7 @@ describe('responseToOutcome under fuzzing', () => {
   test('any JavaScript value (null prototypes, odd keys, undefined) resolves too', async () => {
     await fc.assert(
       fc.asyncProperty(fc.anything({ withNullPrototype: true, withObjectString: true }), async (value) =>
-        expectWellFormed(await responseToOutcome(value)),
+        expectWellFormed(await toOutcome(value)),
       ),
       RUNS,
     );
@@ -187,7 +191,7 @@ describe('responseToOutcome under fuzzing', () => {
     const kinds = new Set<string>();
     await fc.assert(
       fc.asyncProperty(mostly(geminiLike), async (response) => {
-        const outcome = await responseToOutcome(response);
+        const outcome = await toOutcome(response);
         expectWellFormed(outcome);
         kinds.add(outcome.kind);
       }),
@@ -200,13 +204,13 @@ describe('responseToOutcome under fuzzing', () => {
   test('every truncation of a real response, closed up and parsed, resolves', async () => {
     const seen = new Set<string>();
     for (let cut = 0; cut <= realResponse.length; cut++) {
-      const outcome = await responseToOutcome(parseTruncated(realResponse.slice(0, cut)));
+      const outcome = await toOutcome(parseTruncated(realResponse.slice(0, cut)));
       expectWellFormed(outcome);
       seen.add(outcome.kind);
     }
     expect(seen).toContain('images');
     // The whole text, unharmed, is still the two delivered images and the one text.
-    const whole = await responseToOutcome(JSON.parse(realResponse));
+    const whole = await toOutcome(JSON.parse(realResponse));
     expect(whole.kind === 'images' && whole.images.map((i) => i.mimeType)).toEqual([
       'image/png',
       'image/jpeg',
@@ -217,9 +221,9 @@ describe('responseToOutcome under fuzzing', () => {
   test.each(['constructor', 'toString', '__proto__'])(
     'a finishReason or blockReason of "%s" still gets a sentence as its explanation',
     async (name) => {
-      const output = await responseToOutcome({ candidates: [{ finishReason: name }] });
+      const output = await toOutcome({ candidates: [{ finishReason: name }] });
       expect(output.kind === 'refused' && typeof output.explanation).toBe('string');
-      const prompt = await responseToOutcome({ promptFeedback: { blockReason: name } });
+      const prompt = await toOutcome({ promptFeedback: { blockReason: name } });
       expect(prompt.kind === 'refused' && typeof prompt.explanation).toBe('string');
     },
   );

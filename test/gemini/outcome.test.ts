@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { responseToOutcome } from '../../src/gemini/outcome.js';
+import { sniffType } from '../../src/images/sniff.js';
 import { jpeg, png } from '../support/images.js';
+
+/** The parser as the adapter runs it, typing images by their bytes. */
+const toOutcome = (response: unknown) => responseToOutcome(response, sniffType);
 
 const PNG = (await png(8, 8)).toString('base64');
 const PNG2 = (await png(16, 8, { r: 1, g: 2, b: 3 })).toString('base64');
@@ -13,7 +17,7 @@ const candidate = (parts: unknown[], finishReason = 'STOP') => ({
 
 describe('responseToOutcome', () => {
   test('an image with text becomes an images outcome carrying both', async () => {
-    const outcome = await responseToOutcome(
+    const outcome = await toOutcome(
       candidate([{ text: 'Here you go.' }, { inlineData: { mimeType: 'image/png', data: PNG } }]),
     );
     expect(outcome.kind).toBe('images');
@@ -26,7 +30,7 @@ describe('responseToOutcome', () => {
   });
 
   test('interim thought parts are never delivered, and signatures are kept for replay', async () => {
-    const outcome = await responseToOutcome(
+    const outcome = await toOutcome(
       candidate([
         { text: 'Composing…', thought: true },
         { inlineData: { mimeType: 'image/png', data: PNG2 }, thought: true },
@@ -45,7 +49,7 @@ describe('responseToOutcome', () => {
   });
 
   test('several images in one answer are all kept, in order, with interleaved text joined', async () => {
-    const outcome = await responseToOutcome(
+    const outcome = await toOutcome(
       candidate([
         { text: 'First:' },
         { inlineData: { mimeType: 'image/png', data: PNG } },
@@ -59,23 +63,19 @@ describe('responseToOutcome', () => {
   });
 
   test('JPEG bytes declared as PNG are typed by their bytes', async () => {
-    const outcome = await responseToOutcome(
-      candidate([{ inlineData: { mimeType: 'image/png', data: JPEG } }]),
-    );
+    const outcome = await toOutcome(candidate([{ inlineData: { mimeType: 'image/png', data: JPEG } }]));
     if (outcome.kind !== 'images') throw new Error(`expected images, got ${outcome.kind}`);
     expect(outcome.images[0]).toMatchObject({ mimeType: 'image/jpeg', extension: 'jpg' });
   });
 
   test('bytes that are no image are dropped rather than delivered', async () => {
     const garbage = Buffer.from('definitely not an image').toString('base64');
-    const outcome = await responseToOutcome(
-      candidate([{ inlineData: { mimeType: 'image/png', data: garbage } }]),
-    );
+    const outcome = await toOutcome(candidate([{ inlineData: { mimeType: 'image/png', data: garbage } }]));
     expect(outcome.kind).toBe('refused');
   });
 
   test('a text-only answer is shown as text', async () => {
-    const outcome = await responseToOutcome(candidate([{ text: 'Which breed of dog would you like?' }]));
+    const outcome = await toOutcome(candidate([{ text: 'Which breed of dog would you like?' }]));
     expect(outcome).toMatchObject({ kind: 'text', text: 'Which breed of dog would you like?' });
   });
 
@@ -92,7 +92,7 @@ describe('responseToOutcome', () => {
     'IMAGE_OTHER',
     'OTHER',
   ])('a candidate that finished with %s is a refusal with its own explanation', async (reason) => {
-    const outcome = await responseToOutcome({
+    const outcome = await toOutcome({
       candidates: [{ finishReason: reason, finishMessage: 'Unable to show the generated image.' }],
     });
     expect(outcome).toMatchObject({
@@ -116,7 +116,7 @@ describe('responseToOutcome', () => {
     ];
     const texts = await Promise.all(
       reasons.map(async (r) => {
-        const o = await responseToOutcome({ candidates: [{ finishReason: r }] });
+        const o = await toOutcome({ candidates: [{ finishReason: r }] });
         return o.kind === 'refused' ? o.explanation : '';
       }),
     );
@@ -132,29 +132,29 @@ describe('responseToOutcome', () => {
     'MODEL_ARMOR',
     'JAILBREAK',
   ])('a prompt blocked for %s is a prompt refusal', async (blockReason) => {
-    const outcome = await responseToOutcome({ promptFeedback: { blockReason } });
+    const outcome = await toOutcome({ promptFeedback: { blockReason } });
     expect(outcome).toMatchObject({ kind: 'refused', source: 'prompt', reason: blockReason });
   });
 
   test('an answer without candidates or feedback is still explained', async () => {
-    expect(await responseToOutcome({ candidates: [] })).toMatchObject({ kind: 'refused' });
-    expect(await responseToOutcome({})).toMatchObject({ kind: 'refused' });
+    expect(await toOutcome({ candidates: [] })).toMatchObject({ kind: 'refused' });
+    expect(await toOutcome({})).toMatchObject({ kind: 'refused' });
   });
 
   test('text that finished for a safety reason is a refusal, not a text answer', async () => {
-    const outcome = await responseToOutcome(candidate([{ text: 'I started to…' }], 'SAFETY'));
+    const outcome = await toOutcome(candidate([{ text: 'I started to…' }], 'SAFETY'));
     expect(outcome).toMatchObject({ kind: 'refused', reason: 'SAFETY' });
   });
 
   test('an image is delivered even when finishReason is unusual', async () => {
-    const outcome = await responseToOutcome(
+    const outcome = await toOutcome(
       candidate([{ inlineData: { mimeType: 'image/png', data: PNG } }], 'MAX_TOKENS'),
     );
     expect(outcome.kind).toBe('images');
   });
 
   test('a response that is not an object is a failure value, not a throw', async () => {
-    expect(await responseToOutcome(null)).toMatchObject({ kind: 'failed' });
-    expect(await responseToOutcome('oops')).toMatchObject({ kind: 'failed' });
+    expect(await toOutcome(null)).toMatchObject({ kind: 'failed' });
+    expect(await toOutcome('oops')).toMatchObject({ kind: 'failed' });
   });
 });

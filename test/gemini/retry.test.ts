@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { nextRetryDelay, sleep, type RetryPolicy } from '../../src/gemini/retry.js';
-import type { GeminiFailure } from '../../src/gemini/types.js';
+import { sleep } from '../../src/core/sleep.js';
+import { nextRetryDelay, type RetryPolicy } from '../../src/gemini/retry.js';
+import type { GeminiFailure } from '../../src/core/generation.js';
 
 const policy: RetryPolicy = { maxAttempts: 4, budgetMs: 60_000, baseDelayMs: 1000, maxDelayMs: 8000 };
 const unavailable: GeminiFailure = { kind: 'unavailable', status: 503, message: '503', retryable: true };

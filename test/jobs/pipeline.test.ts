@@ -1,10 +1,11 @@
 import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
-import type { GeminiAdapter } from '../../src/gemini/adapter.js';
-import type { GenerateRequest, ImageInput, Outcome } from '../../src/gemini/types.js';
+import type { GeminiAdapter, GenerateRequest, Outcome } from '../../src/core/generation.js';
+import type { ImageInput } from '../../src/core/images.js';
+import { fitToUploadLimit } from '../../src/images/fit.js';
 import { JobPipeline } from '../../src/jobs/pipeline.js';
 import { NOT_STARTED_RESTART, QUEUE_FULL, RESTARTING } from '../../src/jobs/present.js';
-import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/jobs/types.js';
+import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/core/job.js';
 import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
 import { UserError } from '../../src/errors.js';
@@ -79,6 +80,7 @@ function setup(
         if (images.length > 0) events.push(`released:${images.length}`);
         released.push(...images);
       },
+      fitForUpload: (image, basename, limit) => fitToUploadLimit({ ...image, basename }, limit),
     },
     log,
     concurrency: over.concurrency ?? 1,

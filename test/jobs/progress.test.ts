@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { pino } from 'pino';
 import { EditBudget, ProgressReporter } from '../../src/jobs/progress.js';
-import type { DeliveryTarget, JobStatus } from '../../src/jobs/types.js';
+import type { DeliveryTarget, JobStatus } from '../../src/core/job.js';
 
 function recorder() {
   const calls: { at: number; what: string }[] = [];

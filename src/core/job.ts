@@ -1,5 +1,6 @@
-import type { HistoryTurn } from '../gemini/types.js';
 import type { Logger } from '../logger.js';
+import type { HistoryTurn } from './conversation.js';
+import type { DeliverableImage } from './images.js';
 
 export type JobKind = 'imagine' | 'edit' | 'refine';
 
@@ -14,13 +15,6 @@ export interface InputSource {
 export type JobStatus =
   | { readonly state: 'queued'; readonly position: number }
   | { readonly state: 'generating'; readonly attempt: number };
-
-export interface DeliverableImage {
-  readonly filename: string;
-  readonly data: Buffer;
-  /** Set when the file is not the model's original (re-encoded or downscaled to fit). */
-  readonly note?: string;
-}
 
 /** What the user gets, already in words: delivery only lays it out. */
 export type JobResult =
@@ -50,8 +44,8 @@ export interface RefineContext {
   readonly history: readonly HistoryTurn[];
 }
 
-export interface Job {
-  readonly id: string;
+/** What an entry point asks for: who, where, what. Every way into the bot builds one of these. */
+export interface JobRequest {
   readonly kind: JobKind;
   readonly userId: string;
   readonly guildId: string | null;
@@ -60,6 +54,11 @@ export interface Job {
   readonly aspectRatio?: string | undefined;
   readonly inputs: readonly InputSource[];
   readonly refine?: RefineContext | undefined;
+}
+
+/** An admitted request with its identity and the place its answers go. */
+export interface Job extends JobRequest {
+  readonly id: string;
   readonly target: DeliveryTarget;
   readonly log: Logger;
 }

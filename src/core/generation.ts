@@ -1,31 +1,8 @@
-/** An image's bytes in a file (see the images module's spool), read only while they are sent. */
-export interface FileBytes {
-  readonly path: string;
-  readonly size: number;
-}
+import type { Logger } from '../logger.js';
+import type { HistoryTurn, StoredPart } from './conversation.js';
+import type { GeneratedImage, ImageInput } from './images.js';
 
-/** What a job asks of the model; the adapter turns it into a generateContent request. */
-export interface ImageInput {
-  readonly mimeType: string;
-  readonly data: Buffer | FileBytes;
-}
-
-/**
- * One earlier exchange in a refine conversation. Model parts keep their thought signatures; image
- * bytes are not stored, only which delivered image a part was (imageIndex), and are re-attached
- * from the delivered message when the turn is replayed.
- */
-export interface StoredPart {
-  readonly text?: string;
-  readonly imageIndex?: number;
-  readonly thoughtSignature?: string;
-}
-
-export interface HistoryTurn {
-  readonly prompt: string;
-  readonly modelParts: readonly StoredPart[];
-}
-
+/** What a job asks of the model; the Gemini adapter turns it into a request. */
 export interface GenerateRequest {
   readonly prompt: string;
   readonly images: readonly ImageInput[];
@@ -33,13 +10,6 @@ export interface GenerateRequest {
   /** Earlier turns, oldest first; the last one's image comes as previousImage. */
   readonly history?: readonly HistoryTurn[];
   readonly previousImage?: ImageInput | undefined;
-}
-
-export interface GeneratedImage {
-  readonly mimeType: string;
-  readonly data: Buffer;
-  readonly extension: string;
-  readonly thoughtSignature?: string;
 }
 
 export type RefusalSource = 'prompt' | 'output';
@@ -87,4 +57,24 @@ export interface GeminiFailure {
   readonly message: string;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+}
+
+/** The slot every Gemini attempt must hold: the global quota and concurrency. */
+export interface GeminiGate {
+  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  /** Gemini said the quota is exhausted: nobody may call it for this long. */
+  backOff(ms: number): void;
+}
+
+export interface GenerateOptions {
+  readonly signal?: AbortSignal;
+  readonly log?: Logger;
+  /** Called when an attempt starts (after the gate let it through). */
+  readonly onAttempt?: (attempt: number) => void;
+}
+
+/** The model behind the jobs; the Gemini adapter is the one implementation. */
+export interface GeminiAdapter {
+  readonly model: string;
+  generate(req: GenerateRequest, opts?: GenerateOptions): Promise<Outcome>;
 }

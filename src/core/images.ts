@@ -1,0 +1,45 @@
+/** An image's bytes in a file (see the images module's spool), read only while they are sent. */
+export interface FileBytes {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** An input image as the model will receive it. */
+export interface ImageInput {
+  readonly mimeType: string;
+  readonly data: Buffer | FileBytes;
+}
+
+/** The real type of some bytes, read from the bytes themselves. */
+export interface SniffedType {
+  readonly mime: string;
+  readonly ext: string;
+}
+
+/** Reads the type of some bytes; undefined when they are no known format. Never rejects. */
+export type SniffImageType = (bytes: Uint8Array) => Promise<SniffedType | undefined>;
+
+/** An image the model made, typed by its bytes. */
+export interface GeneratedImage {
+  readonly mimeType: string;
+  readonly data: Buffer;
+  readonly extension: string;
+  readonly thoughtSignature?: string;
+}
+
+/** A file ready to upload: named by its real type and fitted to the place it goes. */
+export interface DeliverableImage {
+  readonly filename: string;
+  readonly data: Buffer;
+  /** Set when the file is not the model's original (re-encoded or downscaled to fit). */
+  readonly note?: string;
+}
+
+/** What a job needs of the images module: fetch and check inputs, let them go, fit outputs. */
+export interface JobImages {
+  load(url: string, filename: string, declaredSize: number | undefined): Promise<ImageInput>;
+  /** Deletes what load() kept on disk; call once Gemini has answered (or the job ended). */
+  release(images: readonly ImageInput[]): Promise<void>;
+  /** Makes an output image fit one upload of `limit` bytes, saying so when it is not the original. */
+  fitForUpload(image: GeneratedImage, basename: string, limit: number): Promise<DeliverableImage>;
+}
