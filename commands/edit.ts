@@ -3,7 +3,8 @@ import { attachmentSource } from '../src/discord/attachments.js';
 import { UserError } from '../src/errors.js';
 import { inputMessages } from '../src/images/messages.js';
 import type { Command } from '../src/discord/command.js';
-import { cleanPrompt, PROMPT_MAX, startCommandJob } from '../src/discord/start-job.js';
+import { cleanPrompt, PROMPT_MAX } from '../src/discord/prompt.js';
+import { submitInteractionJob } from '../src/discord/submit.js';
 
 const IMAGE_OPTIONS = ['image', 'image2', 'image3'] as const;
 
@@ -52,7 +53,7 @@ export default {
         throw new UserError(inputMessages.declaredNotImage(a.name, a.contentType));
       }
     }
-    await startCommandJob(interaction, ctx, {
+    await submitInteractionJob(ctx, interaction, {
       kind: 'edit',
       prompt,
       inputs: attachments.map(attachmentSource),

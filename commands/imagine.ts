@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import type { Command } from '../src/discord/command.js';
-import { cleanPrompt, PROMPT_MAX, startCommandJob } from '../src/discord/start-job.js';
+import { cleanPrompt, PROMPT_MAX } from '../src/discord/prompt.js';
+import { submitInteractionJob } from '../src/discord/submit.js';
 
 export const ASPECT_RATIOS = [
   '1:1',
@@ -43,6 +44,6 @@ export default {
     if (ratio && !(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
       throw new Error(`unexpected aspect ratio ${ratio}`);
     }
-    await startCommandJob(interaction, ctx, { kind: 'imagine', prompt, aspectRatio: ratio });
+    await submitInteractionJob(ctx, interaction, { kind: 'imagine', prompt, aspectRatio: ratio, inputs: [] });
   },
 } satisfies Command;

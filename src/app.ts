@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events, type Client } from 'discord.js';
@@ -6,6 +6,7 @@ import { commands } from '../commands/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDiscordClient } from './discord/client.js';
+import { ReplyThrottle } from './discord/reply-throttle.js';
 import { attachRouter } from './discord/router.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
 import { createImageLoader } from './images/load.js';
@@ -75,7 +76,7 @@ export function createApp(config: Config, log: Logger): App {
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
   });
-  const ctx: AppContext = { config, log, pipeline, store, newJobId: () => randomBytes(4).toString('hex') };
+  const ctx: AppContext = { config, log, pipeline, store, replyThrottle: new ReplyThrottle() };
   const client = createDiscordClient(config);
   attachRouter(client, commands, ctx);
   client.once(Events.ClientReady, (c) =>

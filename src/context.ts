@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { JobPipeline } from './jobs/pipeline.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
+import type { ReplyThrottle } from './discord/reply-throttle.js';
 
 /** The one object handed to every handler; nothing else is shared between modules. */
 export interface AppContext {
@@ -9,5 +10,6 @@ export interface AppContext {
   readonly log: Logger;
   readonly pipeline: JobPipeline;
   readonly store: Store;
-  newJobId(): string;
+  /** Public refusals to messages: at most one per member per minute. */
+  readonly replyThrottle: ReplyThrottle;
 }

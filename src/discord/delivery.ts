@@ -1,7 +1,7 @@
 import {
   AttachmentBuilder,
   DiscordAPIError,
-  type ChatInputCommandInteraction,
+  RESTJSONErrorCodes,
   type Message,
   type MessageCreateOptions,
   type SendableChannels,
@@ -9,6 +9,8 @@ import {
 import type { Logger } from '../logger.js';
 import type { DeliverableImage } from '../core/images.js';
 import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus } from '../core/job.js';
+import { NO_PINGS, pingOnly } from './no-pings.js';
+import type { JobInteraction } from './submit.js';
 import { renderProgress, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
@@ -16,7 +18,6 @@ const MAX_FILES_PER_MESSAGE = 10;
 const MAX_REQUEST_BYTES = 25 * 1024 * 1024;
 /** Tokens live 15 minutes; stop using one a little early rather than race its expiry. */
 const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
-const NO_PINGS = { parse: [] as const, repliedUser: false };
 
 /** Splits files into groups that each fit one message: at most 10, at most 25 MiB in all. */
 export function groupFiles(images: readonly DeliverableImage[]): DeliverableImage[][] {
@@ -45,8 +46,15 @@ const toFiles = (images: readonly DeliverableImage[]) =>
   );
 
 /** Discord's answer when an interaction token is expired or gone: the job must go out another way. */
+const DEAD_TOKEN_CODES: ReadonlySet<unknown> = new Set([
+  RESTJSONErrorCodes.InvalidWebhookToken,
+  RESTJSONErrorCodes.UnknownWebhook,
+  RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.UnknownMessage,
+]);
+
 function isDeadToken(err: unknown): boolean {
-  return err instanceof DiscordAPIError && [50027, 10015, 10062, 10008].includes(Number(err.code));
+  return err instanceof DiscordAPIError && DEAD_TOKEN_CODES.has(err.code);
 }
 
 /** Where a message landed; the caller says whether that channel is a thread (the cache may not know it yet). */
@@ -68,7 +76,7 @@ export class InteractionTarget implements DeliveryTarget {
   private tokenDead = false;
 
   constructor(
-    private readonly interaction: ChatInputCommandInteraction,
+    private readonly interaction: JobInteraction,
     private readonly prompt: string,
     private readonly log: Logger,
     /** Resolves to whether the reply was deferred; every edit waits for it. */
@@ -119,11 +127,13 @@ export class InteractionTarget implements DeliveryTarget {
         );
       }
     }
+    const { channelId } = this.interaction;
     const channel =
-      this.interaction.channel ?? (await this.interaction.client.channels.fetch(this.interaction.channelId));
+      this.interaction.channel ??
+      (channelId ? await this.interaction.client.channels.fetch(channelId) : null);
     if (!channel?.isSendable())
       throw new Error('the command’s channel is not reachable for a fallback message');
-    const sent = await sendGroups(channel, content, groups, { users: [this.interaction.user.id] });
+    const sent = await sendGroups(channel, content, groups, pingOnly(this.interaction.user.id));
     return result.kind === 'images' ? where(sent, channel.isThread()) : undefined;
   }
 }
@@ -138,11 +148,11 @@ async function sendGroups(
   const first = await channel.send({
     content,
     files: toFiles(groups[0] ?? []),
-    allowedMentions: { ...allowedMentions, repliedUser: false },
+    allowedMentions,
     ...(replyTo ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
   });
   for (const group of groups.slice(1)) {
-    await channel.send({ files: toFiles(group), allowedMentions: { parse: [] } });
+    await channel.send({ files: toFiles(group), allowedMentions: NO_PINGS });
   }
   return first;
 }
@@ -186,11 +196,11 @@ export class MessageTarget implements DeliveryTarget {
         allowedMentions: NO_PINGS,
       });
       for (const group of groups.slice(1)) {
-        await this.channel.send({ files: toFiles(group), allowedMentions: { parse: [] } });
+        await this.channel.send({ files: toFiles(group), allowedMentions: NO_PINGS });
       }
       return result.kind === 'images' ? where(edited, this.channel.isThread()) : undefined;
     }
-    const sent = await sendGroups(this.channel, content, groups, { parse: [] }, this.replyTo);
+    const sent = await sendGroups(this.channel, content, groups, NO_PINGS, this.replyTo);
     return result.kind === 'images' ? where(sent, this.channel.isThread()) : undefined;
   }
 }

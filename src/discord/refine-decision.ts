@@ -37,22 +37,27 @@ export const UNREADABLE_HINT =
  * thread's latest picture. Everything else is ordinary chat and is left alone.
  */
 export function decideRefine(m: MessageFacts, store: RefineLookup): RefineDecision {
+  // The one filter of the bot's own and other bots' messages (and system messages).
   if (m.authorIsBot) return { kind: 'ignore' };
   const empty = m.content.trim() === '' && m.attachmentCount === 0;
+  const inBotThread = m.thread !== undefined && m.thread.ownerId === m.botId;
 
   if (m.replyTo) {
-    if (m.replyTo.authorId !== m.botId) return { kind: 'ignore' };
+    // Only the bot's pictures are stored, so a stored id is one of them, whoever Discord says wrote it.
     const parent = store.getResult(m.replyTo.messageId);
-    if (!parent) return { kind: 'ignore' };
-    if (empty) {
-      return m.mentionsBot || m.contentIntent
-        ? { kind: 'ignore' }
-        : { kind: 'hint', message: UNREADABLE_HINT };
+    if (parent) {
+      if (empty) {
+        return m.mentionsBot || m.contentIntent
+          ? { kind: 'ignore' }
+          : { kind: 'hint', message: UNREADABLE_HINT };
+      }
+      return { kind: 'refine', parent, placement: m.thread ? 'here' : 'new-thread' };
     }
-    return { kind: 'refine', parent, placement: m.thread ? 'here' : 'new-thread' };
+    // A reply to one of the bot's other messages in its thread (an error, a hint) means the thread.
+    if (!(inBotThread && m.replyTo.authorId === m.botId)) return { kind: 'ignore' };
   }
 
-  if (m.thread && m.thread.ownerId === m.botId) {
+  if (inBotThread) {
     if (empty) return { kind: 'ignore' };
     // A thread the bot started on a picture has that picture's id; later pictures live inside it.
     const latest = store.latestInThread(m.channelId) ?? store.getResult(m.channelId);

@@ -1,22 +1,24 @@
 import {
+  DiscordAPIError,
   GuildPremiumTier,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
-  DiscordAPIError,
   type Client,
   type Message,
   type SendableChannels,
 } from 'discord.js';
 import type { AppContext } from '../context.js';
-import type { HistoryTurn } from '../core/conversation.js';
 import type { InputSource } from '../core/job.js';
 import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
 import { maxInputImages } from '../gemini/request.js';
+import type { Logger } from '../logger.js';
 import { attachmentSource, isImageAttachment } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
+import { NO_PINGS } from './no-pings.js';
+import { cleanPrompt, oneLine, shorten } from './prompt.js';
 import { decideRefine } from './refine-decision.js';
-import { cleanPrompt } from './start-job.js';
+import { messageOrigin, submitJob } from './submit.js';
 
 const THREAD_NAME_MAX = 100;
 
@@ -43,36 +45,42 @@ function previousImageSource(client: Client, parent: ResultRecord): InputSource 
   };
 }
 
-function historyOf(ctx: AppContext, parent: ResultRecord): HistoryTurn[] {
-  return ctx.store.lineage(parent.messageId).map((r) => ({ prompt: r.prompt, modelParts: r.modelParts }));
+/** A thread is named after the conversation's first prompt, as plain text (no link syntax). */
+function threadName(rootPrompt: string): string {
+  const plain = oneLine(rootPrompt.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1'));
+  return shorten(plain, THREAD_NAME_MAX) || 'Refinements';
 }
 
-function threadName(ctx: AppContext, parent: ResultRecord): string {
-  const root = ctx.store.lineage(parent.messageId)[0] ?? parent;
-  const name = root.prompt.replace(/\s+/g, ' ').trim();
-  return (name.length > THREAD_NAME_MAX ? `${name.slice(0, THREAD_NAME_MAX - 1)}…` : name) || 'Refinements';
+/** What the bot may do in a channel, or null when Discord has not told us (DMs). */
+function botPermissions(message: Message, channel: Message['channel']) {
+  const me = message.guild?.members.me;
+  return me && 'permissionsFor' in channel ? channel.permissionsFor(me) : null;
 }
 
 /** Opens (or finds) the thread on the bot's picture; falls back to the channel when it cannot. */
-async function threadFor(message: Message, parent: ResultRecord, ctx: AppContext): Promise<SendableChannels> {
-  const channel = message.channel;
-  const me = message.guild?.members.me;
-  const perms = me && 'permissionsFor' in channel ? channel.permissionsFor(me) : null;
+async function threadFor(
+  message: Message,
+  parent: ResultRecord,
+  name: string,
+  log: Logger,
+): Promise<SendableChannels> {
+  const channel = message.channel as SendableChannels;
+  const perms = botPermissions(message, message.channel);
   const canThread =
     perms?.has(PermissionFlagsBits.CreatePublicThreads) &&
     perms.has(PermissionFlagsBits.SendMessagesInThreads);
-  if (!canThread || !message.guild) return channel as SendableChannels;
+  if (!canThread || !message.guild) return channel;
   try {
     const picture = await message.fetchReference();
     if (picture.thread) return picture.thread;
-    return await picture.startThread({ name: threadName(ctx, parent), autoArchiveDuration: 1440 });
+    return await picture.startThread({ name, autoArchiveDuration: 1440 });
   } catch (err) {
     if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {
       const existing = await message.client.channels.fetch(parent.messageId);
       if (existing?.isSendable()) return existing;
     }
-    ctx.log.warn({ err, messageId: parent.messageId }, 'could not start a thread; refining in the channel');
-    return channel as SendableChannels;
+    log.warn({ err, messageId: parent.messageId }, 'could not start a thread; refining in the channel');
+    return channel;
   }
 }
 
@@ -90,77 +98,60 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       mentionsBot: message.mentions.users.has(botId),
       contentIntent: ctx.config.messageContentIntent,
       replyTo: message.reference?.messageId
-        ? {
-            messageId: message.reference.messageId,
-            // Only the bot's own pictures are in the store, so a stored id is the bot's message.
-            authorId: ctx.store.getResult(message.reference.messageId)
-              ? botId
-              : message.mentions.repliedUser?.id,
-          }
+        ? { messageId: message.reference.messageId, authorId: message.mentions.repliedUser?.id }
         : undefined,
       channelId: message.channelId,
       thread: message.channel.isThread() ? { ownerId: message.channel.ownerId } : undefined,
     },
     ctx.store,
   );
-  if (decision.kind === 'ignore') return;
-  if (!message.channel.isSendable()) return;
+  if (decision.kind === 'ignore' || !message.channel.isSendable()) return;
   if (decision.kind === 'hint') {
-    await message.reply({ content: decision.message, allowedMentions: { parse: [], repliedUser: false } });
+    await message.reply({ content: decision.message, allowedMentions: NO_PINGS });
     return;
   }
 
-  let prompt: string;
-  try {
-    prompt = cleanPrompt(text || 'Refine this picture.');
-  } catch (err) {
-    await message.reply({
-      content: (err as Error).message,
-      allowedMentions: { parse: [], repliedUser: false },
-    });
-    return;
-  }
+  const prompt = cleanPrompt(text || 'Refine this picture.');
   const extra = [...message.attachments.values()].filter(isImageAttachment);
   // The picture being refined is one of the model's input images too.
   const room = maxInputImages(ctx.config.geminiModel) - 1;
   if (extra.length > room) {
-    await message.reply({
-      content: `⚠️ I can take at most ${room} extra image${room === 1 ? '' : 's'} with a refine (the picture itself is one more).`,
-      allowedMentions: { parse: [], repliedUser: false },
-    });
-    return;
+    throw new UserError(
+      `I can take at most ${room} extra image${room === 1 ? '' : 's'} with a refine (the picture itself is one more).`,
+    );
   }
-  const admission = await ctx.pipeline.admit(message.author.id);
-  if (!admission.ok) {
-    await message.reply({ content: admission.message, allowedMentions: { parse: [], repliedUser: false } });
-    return;
+  const perms = botPermissions(message, message.channel);
+  if (perms && !perms.has(PermissionFlagsBits.AttachFiles)) {
+    throw new UserError(
+      'I need the **Attach Files** permission in this channel to post pictures. Please ask a server admin.',
+    );
   }
-
-  const channel =
-    decision.placement === 'new-thread' ? await threadFor(message, decision.parent, ctx) : message.channel;
-  const id = ctx.newJobId();
-  const log = ctx.log.child({ jobId: id, userId: message.author.id, guildId: message.guildId });
-  ctx.pipeline.enqueue({
-    id,
-    kind: 'refine',
-    userId: message.author.id,
-    guildId: message.guildId,
-    channelId: channel.id,
-    prompt,
-    inputs: extra.map(attachmentSource),
-    refine: {
-      parentMessageId: decision.parent.messageId,
-      previous: previousImageSource(message.client, decision.parent),
-      history: historyOf(ctx, decision.parent),
-    },
-    // In the thread the result answers the user's message; in a new thread there is nothing to answer.
-    target: new MessageTarget(
-      channel,
-      channel.id === message.channelId ? message.id : undefined,
+  const { parent } = decision;
+  // One read of the conversation serves both the history sent to Gemini and the thread's name.
+  const lineage = ctx.store.lineage(parent.messageId);
+  await submitJob(
+    ctx,
+    {
+      kind: 'refine',
+      userId: message.author.id,
+      guildId: message.guildId,
+      channelId: message.channelId,
       prompt,
-      message.author.id,
-      uploadLimitFor(message),
-    ),
-    log,
-  });
+      inputs: extra.map(attachmentSource),
+      refine: {
+        parentMessageId: parent.messageId,
+        previous: previousImageSource(message.client, parent),
+        history: lineage.map((r) => ({ prompt: r.prompt, modelParts: r.modelParts })),
+      },
+    },
+    messageOrigin(message, ctx, async ({ log }) => {
+      const channel =
+        decision.placement === 'new-thread'
+          ? await threadFor(message, parent, threadName((lineage[0] ?? parent).prompt), log)
+          : (message.channel as SendableChannels);
+      // In the thread the result answers the member's message; in a new thread there is nothing to answer.
+      const replyTo = channel.id === message.channelId ? message.id : undefined;
+      return new MessageTarget(channel, replyTo, prompt, message.author.id, uploadLimitFor(message));
+    }),
+  );
 }

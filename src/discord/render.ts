@@ -1,5 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
 import type { JobResult, JobStatus } from '../core/job.js';
+import { oneLine, shorten } from './prompt.js';
 
 export const MESSAGE_LIMIT = 2000;
 
@@ -9,23 +10,16 @@ export const MESSAGE_LIMIT = 2000;
  * stops "@everyone" from looking like one).
  */
 export function inertText(text: string): string {
-  return escapeMarkdown(text.replace(/\r/g, ''))
+  // Masked links and headings too: `[Free Nitro](https://…)` must not become a link under the bot's name.
+  return escapeMarkdown(text.replace(/\r/g, ''), { maskedLink: true, heading: true })
     .replace(/@(everyone|here)/gi, '@\u200b$1')
     .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200b$2>')
     .replace(/<\/?(\w+):(\d+)>/g, '<\u200b$1:$2>');
 }
 
-/** Cuts text to a length at a word boundary when one is near, marking the cut. */
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.7 ? cut.slice(0, space) : cut}…`;
-}
-
 /** The prompt as echoed back: one line, inert, short. */
 export function echoPrompt(prompt: string, max = 300): string {
-  return inertText(shorten(prompt.replace(/\s+/g, ' ').trim(), max));
+  return inertText(shorten(oneLine(prompt), max));
 }
 
 function quote(text: string): string {
@@ -39,7 +33,8 @@ function quote(text: string): string {
 function fit(head: string, body: string, tail = ''): string {
   const room = MESSAGE_LIMIT - head.length - tail.length - 2;
   const middle = body ? `\n${room > 20 ? shorten(body, room) : ''}` : '';
-  return `${head}${middle}${tail ? `\n${tail}` : ''}`.slice(0, MESSAGE_LIMIT);
+  const whole = `${head}${middle}${tail ? `\n${tail}` : ''}`;
+  return whole.length <= MESSAGE_LIMIT ? whole : shorten(whole, MESSAGE_LIMIT);
 }
 
 export function renderProgress(status: JobStatus, prompt: string): string {

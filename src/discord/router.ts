@@ -10,9 +10,8 @@ import {
 import type { AppContext } from '../context.js';
 import { GENERIC_FAILURE, UserError } from '../errors.js';
 import type { Command } from './command.js';
+import { NO_PINGS } from './no-pings.js';
 import { handleRefineMessage } from './refine.js';
-
-const NO_PINGS = { parse: [] as const };
 
 /** Why the bot will not work here, or undefined when it will. */
 export function accessProblem(
@@ -71,18 +70,18 @@ export async function routeInteraction(
 }
 
 export async function routeMessage(message: Message, ctx: AppContext): Promise<void> {
-  if (message.author.bot || message.system) return;
   if (accessProblem({ guildId: message.guildId, canAttach: true }, ctx.config)) return;
   try {
     await handleRefineMessage(message, ctx);
   } catch (err) {
-    ctx.log.error({ err, messageId: message.id }, 'refine failed');
+    // The one place a refine's problem is answered: a UserError as it is, anything else generically.
+    if (!(err instanceof UserError)) ctx.log.error({ err, messageId: message.id }, 'refine failed');
     await message
       .reply({
         content: `⚠️ ${err instanceof UserError ? err.message : GENERIC_FAILURE}`,
-        allowedMentions: { ...NO_PINGS, repliedUser: false },
+        allowedMentions: NO_PINGS,
       })
-      .catch(() => undefined);
+      .catch((e: unknown) => ctx.log.warn({ err: e }, 'could not tell the member about a failed refine'));
   }
 }
 

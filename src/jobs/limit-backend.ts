@@ -8,6 +8,9 @@ export interface LimitBackend {
   /** Counts a start in the sliding window unless `limit` starts already happened in it. */
   hitWindow(key: string, limit: number, windowMs: number, now: number): Promise<WindowHit>;
   dailyCount(userId: string, day: string): Promise<number>;
+  /** Counts one picture for the day unless `limit` (0: none) are already counted; false when full. */
+  reserveDaily(userId: string, day: string, limit: number): Promise<boolean>;
+  /** Adds (or, negative, gives back) pictures for the day. */
   addDaily(userId: string, day: string, images: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -26,6 +29,12 @@ export function memoryLimitBackend(store: DailyUsage): LimitBackend {
       return Promise.resolve({ ok: true });
     },
     dailyCount: (userId, day) => Promise.resolve(store.usage(userId, day)),
+    reserveDaily(userId, day, limit) {
+      // Synchronous read and write: nothing else runs between them in this process.
+      if (limit > 0 && store.usage(userId, day) >= limit) return Promise.resolve(false);
+      store.addUsage(userId, day, 1);
+      return Promise.resolve(true);
+    },
     addDaily(userId, day, images) {
       store.addUsage(userId, day, images);
       return Promise.resolve();
@@ -49,6 +58,17 @@ redis.call('ZADD', key, now, member)
 redis.call('PEXPIRE', key, window)
 return 0`;
 
+/** Takes one place for the day unless the limit is reached, atomically across processes. */
+const RESERVE_DAILY = `
+local key, limit, ttl = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+local count = redis.call('INCRBY', key, 1)
+if limit > 0 and count > limit then
+  redis.call('DECRBY', key, 1)
+  return 0
+end
+redis.call('EXPIRE', key, ttl)
+return 1`;
+
 export function redisLimitBackend(url: string, prefix: string): LimitBackend {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
   let seq = 0;
@@ -63,6 +83,9 @@ export function redisLimitBackend(url: string, prefix: string): LimitBackend {
     },
     async dailyCount(userId, day) {
       return Number((await redis.get(dayKey(userId, day))) ?? 0);
+    },
+    async reserveDaily(userId, day, limit) {
+      return Number(await redis.eval(RESERVE_DAILY, 1, dayKey(userId, day), limit, 2 * 86_400)) === 1;
     },
     async addDaily(userId, day, images) {
       const key = dayKey(userId, day);

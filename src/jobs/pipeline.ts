@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GENERIC_FAILURE, UserError } from '../errors.js';
 import type { ImageInput } from '../core/images.js';
 import type { Outcome } from '../core/generation.js';
@@ -15,8 +16,8 @@ import {
   RESTARTING,
 } from './present.js';
 import { EditBudget, ProgressReporter } from './progress.js';
-import type { Admission, UserLimits } from './user-limits.js';
-import type { Job, JobResult } from '../core/job.js';
+import type { DailyReservation, UserLimits } from './user-limits.js';
+import type { DeliveredMessage, DeliveryTarget, Job, JobRequest, JobResult } from '../core/job.js';
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
@@ -31,10 +32,21 @@ export interface PipelineOptions {
   readonly progressIntervalMs?: number;
   /** Progress edits per second across all jobs (results do not count against it). */
   readonly progressEditsPerSecond?: number;
+  readonly newJobId?: () => string;
 }
+
+/** Where an entry point wants a job's answers to go, made once the job is admitted. */
+export type PrepareTarget = (job: {
+  readonly id: string;
+  readonly log: Logger;
+}) => DeliveryTarget | Promise<DeliveryTarget>;
+
+export type Submission =
+  { readonly ok: true; readonly jobId: string } | { readonly ok: false; readonly message: string };
 
 interface Entry {
   readonly job: Job;
+  readonly reservation: DailyReservation;
   readonly progress: ProgressReporter;
   readonly controller: AbortController;
 }
@@ -48,12 +60,14 @@ export class JobPipeline {
   private readonly generating = new Set<Entry>();
   private readonly active = new Map<Entry, Promise<void>>();
   private closing = false;
-  /** Admitted jobs not yet enqueued (their reply is being deferred): they count toward MAX_QUEUE. */
-  private reserved = 0;
+  /** Submissions between their admission and their queueing: they count toward MAX_QUEUE. */
+  private preparing = 0;
+  private readonly newJobId: () => string;
   private readonly editBudget: EditBudget;
 
   constructor(private readonly opts: PipelineOptions) {
     this.editBudget = new EditBudget(opts.progressEditsPerSecond ?? 20);
+    this.newJobId = opts.newJobId ?? (() => randomBytes(4).toString('hex'));
   }
 
   get stats() {
@@ -61,33 +75,41 @@ export class JobPipeline {
   }
 
   /**
-   * Decides at once whether a user may start a job; counts it against their limits and reserves
-   * its queue place when they may. Follow with enqueue(), or release() if the job cannot start.
+   * The one door into the bot: checks that the bot is taking jobs and has queue room, counts the
+   * job against its member's limits, lets the entry point prepare where the answers go (defer an
+   * interaction, open a thread), and queues it, all in one call. A queue place is held only for
+   * the duration of this call, so nothing that throws can leak one; a job that is not queued gives
+   * back what it reserved. From a `{ ok: true }` on, the job always ends in a result or a reason.
    */
-  async admit(userId: string): Promise<Admission> {
+  async submit(request: JobRequest, prepare: PrepareTarget): Promise<Submission> {
     if (this.closing) return { ok: false, message: RESTARTING };
-    if (this.queue.size + this.reserved >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
-    this.reserved++;
+    if (this.queue.size + this.preparing >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
+    this.preparing++;
     try {
-      const admission = await this.opts.limits.admit(userId);
-      if (!admission.ok) this.release();
-      return admission;
-    } catch (err) {
-      this.release();
-      throw err;
+      const admission = await this.opts.limits.admit(request.userId);
+      if (!admission.ok) return admission;
+      const id = this.newJobId();
+      const log = this.opts.log.child({ jobId: id, userId: request.userId, guildId: request.guildId });
+      let target: DeliveryTarget;
+      try {
+        target = await prepare({ id, log });
+      } catch (err) {
+        await this.opts.limits.settle(admission.reservation, 0).catch((e: unknown) => {
+          log.warn({ err: e }, 'could not give back the daily reservation of a job that did not start');
+        });
+        throw err;
+      }
+      this.enqueue({ ...request, id, target, log }, admission.reservation);
+      return { ok: true, jobId: id };
+    } finally {
+      this.preparing--;
     }
   }
 
-  /** Gives back the queue place of an admitted job that will not be enqueued. */
-  release(): void {
-    this.reserved = Math.max(0, this.reserved - 1);
-  }
-
-  /** Takes an admitted job; from here on it always ends in a result or a stated reason. */
-  enqueue(job: Job): void {
-    this.release();
+  private enqueue(job: Job, reservation: DailyReservation): void {
     const entry: Entry = {
       job,
+      reservation,
       progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs, this.editBudget),
       controller: new AbortController(),
     };
@@ -200,26 +222,44 @@ export class JobPipeline {
 
   private async finish(entry: Entry, result: JobResult, outcome?: Outcome): Promise<void> {
     const { job } = entry;
+    let delivered = 0;
     try {
-      const delivered = await entry.progress.finish(() => job.target.deliver(result));
-      if (delivered && outcome?.kind === 'images') {
-        this.opts.store.saveResult({
-          messageId: delivered.messageId,
-          channelId: delivered.channelId,
-          threadId: delivered.threadId,
-          guildId: job.guildId,
-          userId: job.userId,
-          prompt: job.prompt,
-          parentMessageId: job.refine?.parentMessageId ?? null,
-          model: this.opts.gemini.model,
-          modelParts: outcome.modelParts,
-          imageCount: outcome.images.length,
-          createdAt: Date.now(),
-        });
-        await this.opts.limits.recordImages(job.userId, outcome.images.length);
+      const message = await entry.progress.finish(() => job.target.deliver(result));
+      if (message && outcome?.kind === 'images') {
+        delivered = outcome.images.length;
+        this.remember(job, message, outcome);
       }
     } catch (err) {
       job.log.error({ err }, 'could not deliver the result');
+    }
+    // The picture reserved at admission becomes what was delivered; a job that delivered
+    // nothing gives it back.
+    await this.opts.limits
+      .settle(entry.reservation, delivered)
+      .catch((err: unknown) => job.log.error({ err, delivered }, 'could not settle the daily count'));
+  }
+
+  /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */
+  private remember(job: Job, message: DeliveredMessage, outcome: Extract<Outcome, { kind: 'images' }>): void {
+    try {
+      this.opts.store.saveResult({
+        messageId: message.messageId,
+        channelId: message.channelId,
+        threadId: message.threadId,
+        guildId: job.guildId,
+        userId: job.userId,
+        prompt: job.prompt,
+        parentMessageId: job.refine?.parentMessageId ?? null,
+        model: this.opts.gemini.model,
+        modelParts: outcome.modelParts,
+        imageCount: outcome.images.length,
+        createdAt: Date.now(),
+      });
+    } catch (err) {
+      job.log.error(
+        { err, messageId: message.messageId },
+        'delivered, but could not store the picture for refining',
+      );
     }
   }
 

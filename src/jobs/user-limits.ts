@@ -1,9 +1,19 @@
 import type { LimitBackend } from './limit-backend.js';
 
-export type Admission = { readonly ok: true } | { readonly ok: false; readonly message: string };
+/** The picture a job holds against its member's daily limit from admission until it ends. */
+export interface DailyReservation {
+  readonly userId: string;
+  /** The UTC day it was reserved on; the job settles on that day whenever it ends. */
+  readonly day: string;
+}
+
+export type Admission =
+  | { readonly ok: true; readonly reservation: DailyReservation }
+  | { readonly ok: false; readonly message: string };
 
 export interface UserLimitsOptions {
   readonly perMinute: number;
+  /** Pictures per member per UTC day; 0 counts without a limit. */
   readonly perDay: number;
   readonly backend: LimitBackend;
   readonly now?: () => number;
@@ -26,8 +36,9 @@ const relative = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
 
 /**
  * Per-user limits: USER_RPM jobs started in any 60 s window and USER_DAILY_LIMIT images per UTC
- * day. The backend keeps them in-process (daily counts in SQLite, surviving restarts) or in Redis,
- * shared by every bot process.
+ * day. A job reserves one picture when it is admitted and settles when it ends, so jobs queued at
+ * once cannot all slip under the limit. The backend keeps the counts in-process (daily counts in
+ * SQLite, surviving restarts) or in Redis, shared by every bot process.
  */
 export class UserLimits {
   private readonly now: () => number;
@@ -36,28 +47,41 @@ export class UserLimits {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Checks both limits and, when admitted, counts the job against the per-minute window. */
+  /** Reserves a picture for today and counts the start in the per-minute window, or says why not. */
   async admit(userId: string): Promise<Admission> {
     const now = this.now();
-    if (
-      this.opts.perDay > 0 &&
-      (await this.opts.backend.dailyCount(userId, dayKey(now))) >= this.opts.perDay
-    ) {
+    const day = dayKey(now);
+    if (!(await this.opts.backend.reserveDaily(userId, day, this.opts.perDay))) {
       return {
         ok: false,
         message: `You have used your ${this.opts.perDay} pictures for today. You can make more ${relative(nextUtcMidnight(now))}.`,
       };
     }
-    const hit = await this.opts.backend.hitWindow(`user:${userId}`, this.opts.perMinute, MINUTE, now);
+    const reservation = { userId, day };
+    let hit;
+    try {
+      hit = await this.opts.backend.hitWindow(`user:${userId}`, this.opts.perMinute, MINUTE, now);
+    } catch (err) {
+      await this.settle(reservation, 0).catch(() => undefined);
+      throw err;
+    }
     if (!hit.ok) {
+      await this.settle(reservation, 0);
       return {
         ok: false,
         message: `You are going a bit fast: ${this.opts.perMinute} pictures a minute at most. Try again ${relative(hit.freeAt)}.`,
       };
     }
-    return { ok: true };
+    return { ok: true, reservation };
   }
 
+  /** A job ended having delivered `delivered` pictures in place of the one it reserved. */
+  async settle(reservation: DailyReservation, delivered: number): Promise<void> {
+    const change = delivered - 1;
+    if (change !== 0) await this.opts.backend.addDaily(reservation.userId, reservation.day, change);
+  }
+
+  /** Counts pictures made outside a reservation (kept for tests and tools). */
   async recordImages(userId: string, images: number): Promise<void> {
     if (images > 0) await this.opts.backend.addDaily(userId, dayKey(this.now()), images);
   }

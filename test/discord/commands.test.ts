@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { cleanPrompt, PROMPT_MAX } from '../../src/discord/start-job.js';
+import { cleanPrompt, PROMPT_MAX } from '../../src/discord/prompt.js';
 import { UserError } from '../../src/errors.js';
 
 describe('command definitions', () => {

@@ -67,6 +67,18 @@ describe('decideRefine', () => {
     expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'here' });
   });
 
+  test('a reply to one of the bot’s other messages in its thread (an error, a hint) refines the thread’s latest picture', () => {
+    const d = decideRefine(
+      facts({
+        channelId: picture.messageId,
+        thread: { ownerId: BOT },
+        replyTo: { messageId: '800000000000000009', authorId: BOT },
+      }),
+      store,
+    );
+    expect(d).toEqual({ kind: 'refine', parent: inThread, placement: 'here' });
+  });
+
   test.each<[string, Partial<MessageFacts>]>([
     ['a message from a bot', { authorIsBot: true, replyTo: { messageId: picture.messageId, authorId: BOT } }],
     [

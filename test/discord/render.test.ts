@@ -5,8 +5,8 @@ import {
   MESSAGE_LIMIT,
   renderProgress,
   renderResult,
-  shorten,
 } from '../../src/discord/render.js';
+import { shorten } from '../../src/discord/prompt.js';
 
 describe('rendering', () => {
   test.each([

@@ -56,6 +56,7 @@ function setup(
     concurrency?: number;
     maxQueue?: number;
     loadImage?: (url: string, filename: string) => Promise<ImageInput>;
+    limits?: UserLimits;
   } = {},
 ) {
   const store = openStore(':memory:');
@@ -66,7 +67,7 @@ function setup(
   const pipeline = new JobPipeline({
     gemini: gemini.adapter,
     store,
-    limits: new UserLimits({ perMinute: 1000, perDay: 0, backend: memoryLimitBackend(store) }),
+    limits: over.limits ?? new UserLimits({ perMinute: 1000, perDay: 0, backend: memoryLimitBackend(store) }),
     images: {
       load: async (url, filename) => {
         const image = await (over.loadImage ?? (async () => ({ mimeType: 'image/png', data: PNG })))(
@@ -106,14 +107,16 @@ function setup(
     return { job: j, ...t };
   };
   const settle = () => new Promise((r) => setTimeout(r, 10));
-  return { pipeline, gemini, store, events, job, settle, loaded, released };
+  /** Submits a test job through the one door, its answers going to the job's fake target. */
+  const submit = ({ id: _id, target, log: _log, ...request }: Job) => pipeline.submit(request, () => target);
+  return { pipeline, gemini, store, events, job, settle, submit, loaded, released };
 }
 
 describe('JobPipeline', () => {
   test('a job goes through Gemini, is delivered, and its lineage is stored for refining', async () => {
-    const { pipeline, gemini, store, job, settle } = setup();
+    const { submit, gemini, store, job, settle } = setup();
     const j = job('alice');
-    pipeline.enqueue(j.job);
+    await submit(j.job);
     await settle();
     expect(gemini.calls[0]!.req.prompt).toBe('prompt alice1');
     gemini.calls[0]!.release(imageOutcome);
@@ -127,10 +130,10 @@ describe('JobPipeline', () => {
   });
 
   test('users are served in turn: a single job waits only for the one running, not behind a user with many', async () => {
-    const { pipeline, gemini, events, job, settle } = setup({ concurrency: 1 });
-    for (let i = 0; i < 5; i++) pipeline.enqueue(job('heavy').job);
+    const { submit, gemini, events, job, settle } = setup({ concurrency: 1 });
+    for (let i = 0; i < 5; i++) await submit(job('heavy').job);
     const light = job('light');
-    pipeline.enqueue(light.job);
+    await submit(light.job);
     await settle();
     expect(light.statuses.at(-1)).toEqual({ state: 'queued', position: 1 });
     for (let i = 0; i < 3; i++) {
@@ -141,12 +144,12 @@ describe('JobPipeline', () => {
   });
 
   test('queue positions move up as jobs ahead finish', async () => {
-    const { pipeline, gemini, job, settle } = setup({ concurrency: 1 });
-    pipeline.enqueue(job('a').job);
+    const { submit, gemini, job, settle } = setup({ concurrency: 1 });
+    await submit(job('a').job);
     const b = job('b');
     const c = job('c');
-    pipeline.enqueue(b.job);
-    pipeline.enqueue(c.job);
+    await submit(b.job);
+    await submit(c.job);
     await settle();
     expect(c.statuses.at(-1)).toEqual({ state: 'queued', position: 2 });
     gemini.calls[0]!.release({ kind: 'text', text: 'x' });
@@ -156,21 +159,21 @@ describe('JobPipeline', () => {
   });
 
   test('a full queue refuses new jobs with a busy message', async () => {
-    const { pipeline, job } = setup({ concurrency: 1, maxQueue: 2 });
-    for (let i = 0; i < 3; i++) pipeline.enqueue(job('a').job);
-    expect(await pipeline.admit('z')).toEqual({ ok: false, message: QUEUE_FULL });
+    const { submit, job } = setup({ concurrency: 1, maxQueue: 2 });
+    for (let i = 0; i < 3; i++) await submit(job('a').job);
+    expect(await submit(job('z').job)).toEqual({ ok: false, message: QUEUE_FULL });
   });
 
   test('an input problem is told to the user and frees the slot for the next job', async () => {
-    const { pipeline, gemini, job, settle } = setup({
+    const { submit, gemini, job, settle } = setup({
       loadImage: () => Promise.reject(new UserError('“x.svg”: SVG drawings are not supported.')),
     });
     const bad = job('a', {
       inputs: [{ filename: 'x.svg', url: async () => 'https://cdn.discordapp.com/x.svg' }],
     });
     const next = job('b');
-    pipeline.enqueue(bad.job);
-    pipeline.enqueue(next.job);
+    await submit(bad.job);
+    await submit(next.job);
     await settle();
     expect(bad.results[0]).toEqual({ kind: 'failed', message: '“x.svg”: SVG drawings are not supported.' });
     expect(gemini.calls).toHaveLength(1);
@@ -178,14 +181,14 @@ describe('JobPipeline', () => {
   });
 
   test('input images are let go of once Gemini has answered, before the result is delivered', async () => {
-    const { pipeline, gemini, job, settle, loaded, released, events } = setup();
+    const { submit, gemini, job, settle, loaded, released, events } = setup();
     const j = job('a', {
       inputs: [
         { filename: 'a.png', url: async () => 'u1' },
         { filename: 'b.png', url: async () => 'u2' },
       ],
     });
-    pipeline.enqueue(j.job);
+    await submit(j.job);
     await settle();
     expect(gemini.calls[0]!.req.images).toHaveLength(2);
     expect(released).toEqual([]);
@@ -196,7 +199,7 @@ describe('JobPipeline', () => {
   });
 
   test('when a later input is refused, the ones already fetched are let go of too', async () => {
-    const { pipeline, gemini, job, settle, loaded, released } = setup({
+    const { submit, gemini, job, settle, loaded, released } = setup({
       loadImage: async (_url, filename) => {
         if (filename === 'b.svg') throw new UserError('“b.svg”: SVG drawings are not supported.');
         return { mimeType: 'image/png', data: PNG };
@@ -208,7 +211,7 @@ describe('JobPipeline', () => {
         { filename: 'b.svg', url: async () => 'u2' },
       ],
     });
-    pipeline.enqueue(j.job);
+    await submit(j.job);
     await settle();
     expect(gemini.calls).toHaveLength(0);
     expect(j.results[0]).toEqual({ kind: 'failed', message: '“b.svg”: SVG drawings are not supported.' });
@@ -217,26 +220,26 @@ describe('JobPipeline', () => {
   });
 
   test('an unexpected error becomes a generic message, never the error text', async () => {
-    const { pipeline, job, settle } = setup({
+    const { submit, job, settle } = setup({
       loadImage: () => Promise.reject(new Error('EACCES /secret/path')),
     });
     const j = job('a', { inputs: [{ filename: 'a.png', url: async () => 'u' }] });
-    pipeline.enqueue(j.job);
+    await submit(j.job);
     await settle();
     expect(j.results[0]!.kind).toBe('failed');
     expect(JSON.stringify(j.results[0])).not.toContain('EACCES');
   });
 
   test('shutdown: queued users are told their job did not start, running jobs finish, new jobs are refused', async () => {
-    const { pipeline, gemini, job, settle } = setup({ concurrency: 1 });
+    const { pipeline, submit, gemini, job, settle } = setup({ concurrency: 1 });
     const running = job('a');
     const waiting = job('b');
-    pipeline.enqueue(running.job);
-    pipeline.enqueue(waiting.job);
+    await submit(running.job);
+    await submit(waiting.job);
     await settle();
     const done = pipeline.shutdown(5000);
     await settle();
-    expect(await pipeline.admit('c')).toEqual({ ok: false, message: RESTARTING });
+    expect(await submit(job('c').job)).toEqual({ ok: false, message: RESTARTING });
     expect(waiting.results[0]).toEqual({ kind: 'failed', message: NOT_STARTED_RESTART });
     gemini.calls[0]!.release(imageOutcome);
     await done;
@@ -244,9 +247,9 @@ describe('JobPipeline', () => {
   });
 
   test('shutdown: a job still running after the grace period is interrupted and the user told', async () => {
-    const { pipeline, job } = setup({ concurrency: 1 });
+    const { pipeline, submit, job } = setup({ concurrency: 1 });
     const running = job('a');
-    pipeline.enqueue(running.job);
+    await submit(running.job);
     await new Promise((r) => setTimeout(r, 5));
     await pipeline.shutdown(50);
     expect(running.results[0]!.kind).toBe('failed');
@@ -255,12 +258,52 @@ describe('JobPipeline', () => {
 });
 
 describe('JobPipeline admission', () => {
-  test('admitted jobs hold their queue place before they are enqueued, so a burst cannot overfill the queue', async () => {
-    const { pipeline } = setup({ concurrency: 1, maxQueue: 2 });
-    const [a, b, c] = await Promise.all([pipeline.admit('a'), pipeline.admit('b'), pipeline.admit('c')]);
-    expect([a.ok, b.ok]).toEqual([true, true]);
-    expect(c).toEqual({ ok: false, message: QUEUE_FULL });
-    pipeline.release();
-    expect((await pipeline.admit('c')).ok).toBe(true);
+  test('submissions hold their queue place while they prepare, so a burst cannot overfill the queue', async () => {
+    const { pipeline, job } = setup({ concurrency: 1, maxQueue: 2 });
+    let open!: () => void;
+    const preparing = new Promise<void>((r) => (open = r));
+    const slow = ({ id: _id, target, log: _log, ...request }: Job) =>
+      pipeline.submit(request, async () => {
+        await preparing;
+        return target;
+      });
+    const a = slow(job('a').job);
+    const b = slow(job('b').job);
+    expect(await slow(job('c').job)).toEqual({ ok: false, message: QUEUE_FULL });
+    open();
+    expect([(await a).ok, (await b).ok]).toEqual([true, true]);
+  });
+
+  test('a submission whose preparation fails gives its queue place back, however often it happens', async () => {
+    const { pipeline, job, submit } = setup({ concurrency: 1, maxQueue: 1 });
+    const failing = ({ id: _id, target: _t, log: _log, ...request }: Job) =>
+      pipeline.submit(request, () => {
+        throw new UserError('I could not open a thread on that picture.');
+      });
+    for (let i = 0; i < 3; i++) await expect(failing(job('a').job)).rejects.toThrow(/open a thread/);
+    expect((await submit(job('b').job)).ok).toBe(true);
+  });
+
+  test('a job refused or failed before delivery gives back the picture it reserved for the day', async () => {
+    const store = openStore(':memory:');
+    const limits = new UserLimits({ perMinute: 1000, perDay: 2, backend: memoryLimitBackend(store) });
+    const { pipeline, gemini, job, settle } = setup({ limits });
+    const submitOne = ({ id: _id, target, log: _log, ...request }: Job) =>
+      pipeline.submit(request, () => target);
+    // Three at once with a limit of two: the third is refused at the door, not counted at the end.
+    const results = await Promise.all([
+      submitOne(job('u').job),
+      submitOne(job('u').job),
+      submitOne(job('u').job),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, false]);
+    await settle();
+    gemini.calls[0]!.release({ kind: 'text', text: 'I would rather describe it.' });
+    await settle();
+    // The text answer delivered no picture: its reservation is given back, the other one holds.
+    const today = new Date().toISOString().slice(0, 10);
+    expect(store.usage('u', today)).toBe(1);
+    expect((await submitOne(job('u').job)).ok).toBe(true);
+    expect((await submitOne(job('u').job)).ok).toBe(false);
   });
 });

@@ -45,14 +45,40 @@ describe('UserLimits', async () => {
   test('the daily cap counts images, is kept in the store, and resets at UTC midnight', async () => {
     const { limits, store, advance, at } = setup(100, 3);
     await limits.recordImages('u', 2);
-    expect((await limits.admit('u')).ok).toBe(true);
-    await limits.recordImages('u', 1);
+    const admitted = await limits.admit('u');
+    expect(admitted.ok).toBe(true);
+    // The job delivers one picture: the one it reserved.
+    if (admitted.ok) await limits.settle(admitted.reservation, 1);
     const refused = await limits.admit('u');
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.message).toMatch(/3 pictures for today/);
     expect(store.usage('u', dayKey(at()))).toBe(3);
     advance(12 * 3600_000);
     expect((await limits.admit('u')).ok).toBe(true);
+  });
+
+  test('jobs admitted at once reserve their pictures, so they cannot all slip under the limit', async () => {
+    const { limits, store, at } = setup(100, 2);
+    const admissions = await Promise.all([limits.admit('u'), limits.admit('u'), limits.admit('u')]);
+    expect(admissions.map((a) => a.ok)).toEqual([true, true, false]);
+    expect(store.usage('u', dayKey(at()))).toBe(2);
+  });
+
+  test('a job settles at what it delivered: nothing gives its picture back, several count each', async () => {
+    const { limits, store, at } = setup(100, 10);
+    const a = await limits.admit('u');
+    const b = await limits.admit('u');
+    if (!a.ok || !b.ok) throw new Error('both should be admitted');
+    await limits.settle(a.reservation, 0);
+    await limits.settle(b.reservation, 3);
+    expect(store.usage('u', dayKey(at()))).toBe(3);
+  });
+
+  test('a refusal by the per-minute limit does not keep the daily reservation', async () => {
+    const { limits, store, at } = setup(1, 10);
+    expect((await limits.admit('u')).ok).toBe(true);
+    expect((await limits.admit('u')).ok).toBe(false);
+    expect(store.usage('u', dayKey(at()))).toBe(1);
   });
 
   test('a daily limit of 0 means unlimited', async () => {

@@ -1,0 +1,95 @@
+import {
+  MessageFlags,
+  type ChatInputCommandInteraction,
+  type Message,
+  type MessageComponentInteraction,
+  type ModalSubmitInteraction,
+} from 'discord.js';
+import type { AppContext } from '../context.js';
+import type { DeliveryTarget, JobRequest } from '../core/job.js';
+import type { PrepareTarget } from '../jobs/pipeline.js';
+import { InteractionTarget } from './delivery.js';
+import { NO_PINGS } from './no-pings.js';
+
+/** Every interaction that can start a job: slash and context-menu commands, buttons, modals. */
+export type JobInteraction =
+  ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction;
+
+/**
+ * Where a job came from, and so how it is answered: the one place that knows how a refused job is
+ * told to its member and where an admitted one's progress and result go.
+ */
+export interface JobOrigin {
+  /** Says, at once, why the job was not taken. */
+  refuse(message: string): Promise<void>;
+  /** Makes the job's delivery target once it is admitted. */
+  readonly prepare: PrepareTarget;
+}
+
+/** An interaction: refusals are private replies; the job answers in the deferred reply. */
+export function interactionOrigin(interaction: JobInteraction, prompt: string): JobOrigin {
+  return {
+    async refuse(message) {
+      await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+    },
+    prepare({ log }) {
+      // The deferral and the job start together: the job need not wait a round trip to Discord,
+      // and every edit of the reply waits for the deferral. If it fails, the result goes to the
+      // channel.
+      const deferred = interaction.deferReply().then(
+        () => true,
+        (err: unknown) => {
+          log.warn({ err }, 'could not defer the reply; the result will be posted in the channel');
+          return false;
+        },
+      );
+      return new InteractionTarget(interaction, prompt, log, deferred);
+    },
+  };
+}
+
+/**
+ * A message (a refine by reply): refusals are short public replies, at most one per member per
+ * minute so that a member over a limit cannot make the bot flood the channel.
+ */
+export function messageOrigin(
+  message: Message,
+  ctx: AppContext,
+  prepare: (job: Parameters<PrepareTarget>[0]) => Promise<DeliveryTarget>,
+): JobOrigin {
+  return {
+    async refuse(text) {
+      if (!ctx.replyThrottle.allow(message.author.id)) return;
+      await message.reply({ content: text, allowedMentions: NO_PINGS });
+    },
+    prepare,
+  };
+}
+
+/** A request made by an interaction: its member, server and channel are the interaction's. */
+export function requestFrom(
+  interaction: JobInteraction,
+  what: Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>,
+): JobRequest {
+  return {
+    ...what,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId ?? '',
+  };
+}
+
+/** An interaction's job, submitted and answered the way every interaction's job is. */
+export function submitInteractionJob(
+  ctx: AppContext,
+  interaction: JobInteraction,
+  what: Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>,
+): Promise<void> {
+  return submitJob(ctx, requestFrom(interaction, what), interactionOrigin(interaction, what.prompt));
+}
+
+/** The one way in for every entry point: build a request, name its origin, submit. */
+export async function submitJob(ctx: AppContext, request: JobRequest, origin: JobOrigin): Promise<void> {
+  const submission = await ctx.pipeline.submit(request, origin.prepare);
+  if (!submission.ok) await origin.refuse(submission.message);
+}
