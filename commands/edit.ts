@@ -5,18 +5,19 @@ import { inputMessages } from '../src/images/messages.js';
 import type { Command } from '../src/discord/command.js';
 import { cleanPrompt, PROMPT_MAX } from '../src/discord/prompt.js';
 import { submitInteractionJob } from '../src/discord/submit.js';
+import { text } from '../src/text/catalogue.js';
 
 const IMAGE_OPTIONS = ['image', 'image2', 'image3'] as const;
 
 export default {
   data: {
     name: 'edit',
-    description: 'Edit or combine up to three images with an instruction',
+    description: text('commands.edit.description'),
     options: [
       {
         type: ApplicationCommandOptionType.String,
         name: 'prompt',
-        description: 'What to change, e.g. “put the dress from image 1 on the model in image 2”',
+        description: text('commands.edit.prompt'),
         required: true,
         min_length: 1,
         max_length: PROMPT_MAX,
@@ -24,19 +25,19 @@ export default {
       {
         type: ApplicationCommandOptionType.Attachment,
         name: 'image',
-        description: 'Image 1',
+        description: text('commands.edit.image', { number: 1 }),
         required: true,
       },
       {
         type: ApplicationCommandOptionType.Attachment,
         name: 'image2',
-        description: 'Image 2',
+        description: text('commands.edit.image', { number: 2 }),
         required: false,
       },
       {
         type: ApplicationCommandOptionType.Attachment,
         name: 'image3',
-        description: 'Image 3',
+        description: text('commands.edit.image', { number: 3 }),
         required: false,
       },
     ],

@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import type { Command } from '../src/discord/command.js';
 import { cleanPrompt, PROMPT_MAX } from '../src/discord/prompt.js';
 import { submitInteractionJob } from '../src/discord/submit.js';
+import { text } from '../src/text/catalogue.js';
 
 export const ASPECT_RATIOS = [
   '1:1',
@@ -19,12 +20,12 @@ export const ASPECT_RATIOS = [
 export default {
   data: {
     name: 'imagine',
-    description: 'Make a picture from a description',
+    description: text('commands.imagine.description'),
     options: [
       {
         type: ApplicationCommandOptionType.String,
         name: 'prompt',
-        description: 'What to draw: subject, setting, style, lighting…',
+        description: text('commands.imagine.prompt'),
         required: true,
         min_length: 1,
         max_length: PROMPT_MAX,
@@ -32,7 +33,7 @@ export default {
       {
         type: ApplicationCommandOptionType.String,
         name: 'aspect_ratio',
-        description: 'Shape of the picture (default: square, or whatever suits the prompt)',
+        description: text('commands.imagine.aspectRatio'),
         required: false,
         choices: ASPECT_RATIOS.map((r) => ({ name: r, value: r })),
       },

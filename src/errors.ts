@@ -1,3 +1,4 @@
+import { text } from './text/catalogue.js';
 /** An error whose message is safe and useful to show the user as it is. */
 export class UserError extends Error {
   constructor(message: string) {
@@ -6,4 +7,4 @@ export class UserError extends Error {
   }
 }
 
-export const GENERIC_FAILURE = 'Something went wrong on my side while making your picture. Please try again.';
+export const GENERIC_FAILURE = text('failure.generic');

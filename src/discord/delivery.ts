@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { DeliverableImage } from '../core/images.js';
 import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus } from '../core/job.js';
+import { text } from '../text/catalogue.js';
 import { NO_PINGS, pingOnly } from './no-pings.js';
 import type { JobInteraction } from './submit.js';
 import { renderProgress, renderResult } from './render.js';
@@ -41,9 +42,7 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
 }
 
 const toFiles = (images: readonly DeliverableImage[]) =>
-  images.map(
-    (i) => new AttachmentBuilder(i.data, { name: i.filename, description: 'Generated with Gemini' }),
-  );
+  images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: text('fit.altText') }));
 
 /** Discord's answer when an interaction token is expired or gone: the job must go out another way. */
 const DEAD_TOKEN_CODES: ReadonlySet<unknown> = new Set([

@@ -1,4 +1,5 @@
 import type { ResultRecord } from '../core/results.js';
+import { text } from '../text/catalogue.js';
 
 /** The facts about an incoming message that decide whether it asks to refine a picture. */
 export interface MessageFacts {
@@ -28,8 +29,7 @@ export interface RefineLookup {
   latestInThread(threadId: string): ResultRecord | undefined;
 }
 
-export const UNREADABLE_HINT =
-  'I can’t read replies that don’t ping me. Reply again with the mention on (the @ toggle in the reply bar), or mention me in your message.';
+export const UNREADABLE_HINT = text('refine.unreadable');
 
 /**
  * Decides what a message means: a reply to one of the bot's pictures refines that picture (in a

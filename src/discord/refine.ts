@@ -16,7 +16,9 @@ import type { Logger } from '../logger.js';
 import { attachmentSource, isImageAttachment } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
-import { cleanPrompt, oneLine, shorten } from './prompt.js';
+import { text } from '../text/catalogue.js';
+import { shorten } from '../text/length.js';
+import { cleanPrompt, oneLine } from './prompt.js';
 import { decideRefine } from './refine-decision.js';
 import { messageOrigin, submitJob } from './submit.js';
 
@@ -36,10 +38,10 @@ function previousImageSource(client: Client, parent: ResultRecord): InputSource 
     filename: 'previous picture',
     async url() {
       const channel = await client.channels.fetch(parent.channelId);
-      if (!channel?.isTextBased()) throw new UserError('I can no longer see the picture you replied to.');
+      if (!channel?.isTextBased()) throw new UserError(text('refine.cannotSee'));
       const message = await channel.messages.fetch(parent.messageId).catch(() => undefined);
       const image = message?.attachments.find(isImageAttachment);
-      if (!image) throw new UserError('The picture you replied to is gone, so I cannot refine it.');
+      if (!image) throw new UserError(text('refine.pictureGone'));
       return image.url;
     },
   };
@@ -48,7 +50,7 @@ function previousImageSource(client: Client, parent: ResultRecord): InputSource 
 /** A thread is named after the conversation's first prompt, as plain text (no link syntax). */
 function threadName(rootPrompt: string): string {
   const plain = oneLine(rootPrompt.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1'));
-  return shorten(plain, THREAD_NAME_MAX) || 'Refinements';
+  return shorten(plain, THREAD_NAME_MAX) || text('refine.threadName');
 }
 
 /** What the bot may do in a channel, or null when Discord has not told us (DMs). */
@@ -88,12 +90,12 @@ async function threadFor(
 export async function handleRefineMessage(message: Message, ctx: AppContext): Promise<void> {
   const botId = message.client.user.id;
   // The instruction without the bot's mention (a reply that pings the bot may carry one).
-  const text = message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '');
+  const instruction = message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '');
   const decision = decideRefine(
     {
       authorIsBot: message.author.bot || message.system,
       botId,
-      content: text,
+      content: instruction,
       attachmentCount: message.attachments.size,
       mentionsBot: message.mentions.users.has(botId),
       contentIntent: ctx.config.messageContentIntent,
@@ -111,20 +113,16 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     return;
   }
 
-  const prompt = cleanPrompt(text || 'Refine this picture.');
+  const prompt = cleanPrompt(instruction || 'Refine this picture.');
   const extra = [...message.attachments.values()].filter(isImageAttachment);
   // The picture being refined is one of the model's input images too.
   const room = maxInputImages(ctx.config.geminiModel) - 1;
   if (extra.length > room) {
-    throw new UserError(
-      `I can take at most ${room} extra image${room === 1 ? '' : 's'} with a refine (the picture itself is one more).`,
-    );
+    throw new UserError(text('refine.tooManyImages', { count: room }));
   }
   const perms = botPermissions(message, message.channel);
   if (perms && !perms.has(PermissionFlagsBits.AttachFiles)) {
-    throw new UserError(
-      'I need the **Attach Files** permission in this channel to post pictures. Please ask a server admin.',
-    );
+    throw new UserError(text('access.needAttachFiles'));
   }
   const { parent } = decision;
   // One read of the conversation serves both the history sent to Gemini and the thread's name.

@@ -1,6 +1,8 @@
 import { escapeMarkdown } from 'discord.js';
 import type { JobResult, JobStatus } from '../core/job.js';
-import { oneLine, shorten } from './prompt.js';
+import { text } from '../text/catalogue.js';
+import { shorten } from '../text/length.js';
+import { oneLine } from './prompt.js';
 
 export const MESSAGE_LIMIT = 2000;
 
@@ -41,12 +43,12 @@ export function renderProgress(status: JobStatus, prompt: string): string {
   const echo = echoPrompt(prompt, 200);
   if (status.state === 'queued') {
     return status.position <= 1
-      ? `⏳ Next in line: **${echo}**`
-      : `⏳ Waiting in line (position ${status.position}): **${echo}**`;
+      ? text('progress.next', { prompt: echo })
+      : text('progress.waiting', { prompt: echo, position: status.position });
   }
   return status.attempt > 1
-    ? `🎨 Still working on **${echo}** (Gemini was busy; try ${status.attempt})…`
-    : `🎨 Generating **${echo}**…`;
+    ? text('progress.retrying', { prompt: echo, attempt: status.attempt })
+    : text('progress.generating', { prompt: echo });
 }
 
 /** The words of a finished job; files travel beside them. */
@@ -55,21 +57,25 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
   switch (result.kind) {
     case 'images': {
       const notes = result.images.flatMap((i) => (i.note ? [`-# ${i.note}`] : [])).join('\n');
-      const text = result.text ? quote(inertText(result.text)) : '';
-      return fit(`🎨 **${echo}** — for <@${userId}>`, text, notes);
+      const words = result.text ? quote(inertText(result.text)) : '';
+      return fit(text('result.images', { prompt: echo, member: `<@${userId}>` }), words, notes);
     }
     case 'text':
       return fit(
-        `💬 Gemini answered in words instead of a picture for **${echo}**:`,
+        text('result.text', { prompt: echo }),
         quote(inertText(result.text)),
-        '-# Try rephrasing the request as a description of the picture you want.',
+        text('result.textHint'),
       );
     case 'refused':
       return fit(
-        `🚫 No picture for **${echo}**. ${result.explanation}`,
-        result.detail ? `Gemini said: ${quote(inertText(result.detail))}` : '',
+        text('result.refused', { prompt: echo, explanation: result.explanation }),
+        result.detail ? text('result.geminiSaid', { detail: quote(inertText(result.detail)) }) : '',
       );
     case 'failed':
-      return fit(`⚠️ ${result.message}`, '', `-# Request: **${echo}**`);
+      return fit(
+        text('result.failed', { message: result.message }),
+        '',
+        text('result.failedRequest', { prompt: echo }),
+      );
   }
 }

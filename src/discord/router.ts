@@ -10,6 +10,7 @@ import {
 import type { AppContext } from '../context.js';
 import { GENERIC_FAILURE, UserError } from '../errors.js';
 import type { Command } from './command.js';
+import { text } from '../text/catalogue.js';
 import { NO_PINGS } from './no-pings.js';
 import { handleRefineMessage } from './refine.js';
 
@@ -18,19 +19,19 @@ export function accessProblem(
   where: { guildId: string | null; canAttach: boolean },
   config: AppContext['config'],
 ): string | undefined {
-  if (!where.guildId) return config.allowDms ? undefined : 'I only work in servers, not in direct messages.';
+  if (!where.guildId) return config.allowDms ? undefined : text('access.noDms');
   if (config.allowedGuilds.length > 0 && !config.allowedGuilds.includes(where.guildId)) {
-    return 'Sorry, I am not enabled for this server.';
+    return text('access.guildNotEnabled');
   }
   if (!where.canAttach) {
-    return 'I need the **Attach Files** permission in this channel to post pictures. Please ask a server admin.';
+    return text('access.needAttachFiles');
   }
   return undefined;
 }
 
 /** Answers a failed interaction in whatever state it is in: nothing sent, deferred, or replied. */
-async function answerError(interaction: ChatInputCommandInteraction, text: string): Promise<void> {
-  const payload = { content: `⚠️ ${text}`, allowedMentions: NO_PINGS };
+async function answerError(interaction: ChatInputCommandInteraction, message: string): Promise<void> {
+  const payload = { content: text('problem', { message }), allowedMentions: NO_PINGS };
   if (interaction.deferred) await interaction.editReply(payload);
   else if (interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
   else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
@@ -49,8 +50,7 @@ export async function routeInteraction(
     userId: interaction.user.id,
   });
   try {
-    if (!command)
-      throw new UserError('I do not know that command any more; it may be from an older version of me.');
+    if (!command) throw new UserError(text('access.unknownCommand'));
     const problem = accessProblem(
       {
         guildId: interaction.guildId,
@@ -78,7 +78,7 @@ export async function routeMessage(message: Message, ctx: AppContext): Promise<v
     if (!(err instanceof UserError)) ctx.log.error({ err, messageId: message.id }, 'refine failed');
     await message
       .reply({
-        content: `⚠️ ${err instanceof UserError ? err.message : GENERIC_FAILURE}`,
+        content: text('problem', { message: err instanceof UserError ? err.message : GENERIC_FAILURE }),
         allowedMentions: NO_PINGS,
       })
       .catch((e: unknown) => ctx.log.warn({ err: e }, 'could not tell the member about a failed refine'));

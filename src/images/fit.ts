@@ -1,5 +1,6 @@
 import type { Sharp } from 'sharp';
 import type { DeliverableImage } from '../core/images.js';
+import { text } from '../text/catalogue.js';
 import { fitNote } from './messages.js';
 import { decodePixels, pipelineFrom, sampleBands } from './pixels.js';
 
@@ -30,19 +31,19 @@ interface Encoder {
 // Adaptive row filters win on photos and lose on noise-like pixels, so both are estimated.
 const losslessPng = (adaptiveFiltering: boolean): Encoder => ({
   extension: 'png',
-  description: 'a losslessly recompressed copy',
+  description: text('fit.lossless'),
   encode: (img) => img.png({ compressionLevel: 6, adaptiveFiltering, palette: false }),
 });
 const LOSSLESS = [losslessPng(true), losslessPng(false)];
 // libjpeg-turbo rather than mozjpeg: as good at this quality and eight times faster on 4K images.
 const JPEG: Encoder = {
   extension: 'jpg',
-  description: 'a high-quality JPEG copy',
+  description: text('fit.jpeg'),
   encode: (img) => img.jpeg({ quality: 92 }),
 };
 const WEBP: Encoder = {
   extension: 'webp',
-  description: 'a high-quality WebP copy',
+  description: text('fit.webp'),
   encode: (img) => img.webp({ quality: 90, alphaQuality: 100 }),
 };
 
@@ -100,8 +101,8 @@ export async function fitToUploadLimit(image: FitInput, limit: number): Promise<
     if (Math.min(width, height) < MIN_SIDE) break;
     const out = await lossy.encode(pipelineFrom(pixels).resize({ width, height, fit: 'fill' })).toBuffer();
     if (out.length <= limit) {
-      const kind = lossy === JPEG ? 'JPEG' : 'WebP';
-      return deliver(lossy, out, `a ${kind} scaled down to ${width}x${height}`);
+      const type = lossy === JPEG ? 'JPEG' : 'WebP';
+      return deliver(lossy, out, text('fit.scaledDown', { type, width, height }));
     }
     scale *= Math.min(0.9, Math.sqrt((limit * SHRINK_AIM) / out.length));
   }

@@ -1,31 +1,30 @@
 import { GENERIC_FAILURE } from '../errors.js';
+import { text } from '../text/catalogue.js';
 import type { GeminiFailure } from '../core/generation.js';
 
 /** One line for the user per way a Gemini call can fail: what happened and what to do. */
 export function describeFailure(failure: GeminiFailure): string {
   switch (failure.kind) {
     case 'rate-limited':
-      return 'Gemini is over its usage quota right now. Please try again in a few minutes.';
+      return text('failure.rateLimited');
     case 'unavailable':
-      return 'Gemini is overloaded or unavailable right now, even after several tries. Please try again in a minute.';
+      return text('failure.unavailable');
     case 'timeout':
-      return 'Gemini took too long to answer. Please try again; a simpler request may be quicker.';
+      return text('failure.timeout');
     case 'network':
-      return 'I could not reach Gemini just now. Please try again shortly.';
+      return text('failure.network');
     case 'misconfigured':
-      return 'I am misconfigured: Gemini rejected my API key or model name. Please tell the server’s admins; nothing is wrong with your request.';
+      return text('failure.misconfigured');
     case 'too-large':
-      return 'Your images are too large for Gemini together. Try fewer or smaller images.';
+      return text('failure.tooLarge');
     case 'bad-request':
-      return 'Gemini could not process this request. Try different wording or different images.';
+      return text('failure.badRequest');
     case 'unknown':
       return GENERIC_FAILURE;
   }
 }
 
-export const RESTARTING = 'I am restarting right now. Please try again in a minute.';
-export const NOT_STARTED_RESTART =
-  'I had to restart before your job started, so nothing was made and nothing counted against your limits. Please try again in a minute.';
-export const INTERRUPTED_RESTART =
-  'I had to restart while making your picture, so it was not finished. Please try again in a minute.';
-export const QUEUE_FULL = 'I am very busy right now: the queue is full. Please try again shortly.';
+export const RESTARTING = text('queue.restarting');
+export const NOT_STARTED_RESTART = text('queue.notStartedRestart');
+export const INTERRUPTED_RESTART = text('queue.interruptedRestart');
+export const QUEUE_FULL = text('queue.full');

@@ -1,4 +1,5 @@
 import type { LimitBackend } from './limit-backend.js';
+import { text } from '../text/catalogue.js';
 
 /** The picture a job holds against its member's daily limit from admission until it ends. */
 export interface DailyReservation {
@@ -54,7 +55,7 @@ export class UserLimits {
     if (!(await this.opts.backend.reserveDaily(userId, day, this.opts.perDay))) {
       return {
         ok: false,
-        message: `You have used your ${this.opts.perDay} pictures for today. You can make more ${relative(nextUtcMidnight(now))}.`,
+        message: text('limits.daily', { count: this.opts.perDay, when: relative(nextUtcMidnight(now)) }),
       };
     }
     const reservation = { userId, day };
@@ -69,7 +70,7 @@ export class UserLimits {
       await this.settle(reservation, 0);
       return {
         ok: false,
-        message: `You are going a bit fast: ${this.opts.perMinute} pictures a minute at most. Try again ${relative(hit.freeAt)}.`,
+        message: text('limits.perMinute', { count: this.opts.perMinute, when: relative(hit.freeAt) }),
       };
     }
     return { ok: true, reservation };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { characterCount, cleanPrompt, PROMPT_MAX, shorten } from '../../src/discord/prompt.js';
+import { cleanPrompt, PROMPT_MAX } from '../../src/discord/prompt.js';
+import { characterCount, shorten } from '../../src/text/length.js';
 import { inertText } from '../../src/discord/render.js';
 import { UserError } from '../../src/errors.js';
 

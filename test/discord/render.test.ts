@@ -6,7 +6,7 @@ import {
   renderProgress,
   renderResult,
 } from '../../src/discord/render.js';
-import { shorten } from '../../src/discord/prompt.js';
+import { shorten } from '../../src/text/length.js';
 
 describe('rendering', () => {
   test.each([
