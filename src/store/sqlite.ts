@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredPart } from '../gemini/types.js';
+import { migrate } from './migrations.js';
+import { classifyStoreOpenError, StoreOpenError } from './open-errors.js';
 import type { ResultRecord, Store } from './store.js';
 
 interface Row {
@@ -34,36 +36,7 @@ const toRecord = (r: Row): ResultRecord => ({
 
 /** SQLite in DATA_DIR (or ':memory:' for tests), in WAL mode so a crash loses nothing committed. */
 export function openSqliteStore(dataDir: string | ':memory:'): Store {
-  let file = ':memory:';
-  if (dataDir !== ':memory:') {
-    mkdirSync(dataDir, { recursive: true });
-    file = join(dataDir, 'bot.sqlite3');
-  }
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS results (
-      message_id TEXT PRIMARY KEY,
-      channel_id TEXT NOT NULL,
-      thread_id TEXT,
-      guild_id TEXT,
-      user_id TEXT NOT NULL,
-      prompt TEXT NOT NULL,
-      parent_message_id TEXT,
-      model TEXT NOT NULL,
-      model_parts TEXT NOT NULL,
-      image_count INTEGER NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS results_by_thread ON results (thread_id, created_at);
-    CREATE TABLE IF NOT EXISTS usage (
-      user_id TEXT NOT NULL,
-      day TEXT NOT NULL,
-      images INTEGER NOT NULL,
-      PRIMARY KEY (user_id, day)
-    );
-  `);
+  const db = openMigratedDatabase(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'bot.sqlite3'));
 
   const insert = db.prepare(`INSERT OR REPLACE INTO results VALUES
     (@message_id, @channel_id, @thread_id, @guild_id, @user_id, @prompt, @parent_message_id, @model, @model_parts, @image_count, @created_at)`);
@@ -124,4 +97,25 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       db.close();
     },
   };
+}
+
+/**
+ * Opens the file (making its folder) and brings its schema up to date. Whatever an operator can
+ * fix (a file that is not a database, a folder this user cannot write, a newer schema) becomes a
+ * StoreOpenError saying so; anything else is a bug and keeps its stack.
+ */
+export function openMigratedDatabase(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof StoreOpenError) throw err;
+    throw classifyStoreOpenError(err, file) ?? err;
+  }
 }
