@@ -88,9 +88,22 @@ export function classifyStoreOpenError(err: unknown, file: string): StoreOpenErr
   return undefined;
 }
 
-function writable(dir: string): boolean {
+/**
+ * SQLite opens a file it may not write read-only without a word, and the bot would fail later, at
+ * its first saved picture; so say it at start-up instead.
+ */
+export function refuseReadOnlyFile(file: string): void {
+  if (statSync(file, { throwIfNoEntry: false })?.isFile() && !writable(file)) {
+    throw new StoreOpenError(
+      'read-only',
+      `${file} is read-only for this user (uid ${process.getuid?.() ?? '?'}). Give the file to this user (chown or chmod u+w) or point DATA_DIR elsewhere.`,
+    );
+  }
+}
+
+function writable(path: string): boolean {
   try {
-    accessSync(dir, constants.W_OK);
+    accessSync(path, constants.W_OK);
     return true;
   } catch {
     return false;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredPart } from '../gemini/types.js';
 import { migrate } from './migrations.js';
-import { classifyStoreOpenError, StoreOpenError } from './open-errors.js';
+import { classifyStoreOpenError, refuseReadOnlyFile, StoreOpenError } from './open-errors.js';
 import type { ResultRecord, Store } from './store.js';
 
 interface Row {
@@ -107,7 +107,10 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
 export function openMigratedDatabase(file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true });
+      refuseReadOnlyFile(file);
+    }
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
