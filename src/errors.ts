@@ -8,3 +8,14 @@ export class UserError extends Error {
 }
 
 export const GENERIC_FAILURE = text('failure.generic');
+
+/**
+ * An error the operator fixes, not the code: its message says what is wrong and how to fix it, in
+ * words, so start-up prints it as it is (no stack trace) and exits 1.
+ */
+export class OperatorError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'OperatorError';
+  }
+}

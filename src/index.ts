@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment } from './config.js';
+import { OperatorError } from './errors.js';
 import { createLogger } from './logger.js';
 import { LogEvent } from './log-events.js';
 
@@ -27,7 +28,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.geminiApiKey] });
-  const app = createApp(config, log);
+  let app;
+  try {
+    app = createApp(config, log);
+  } catch (err) {
+    // A data folder or database the operator must fix: one readable line, as for ConfigError.
+    if (err instanceof OperatorError) {
+      console.error(`Cannot start: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

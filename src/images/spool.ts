@@ -3,6 +3,8 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileBytes, ImageInput } from '../core/images.js';
+import { OperatorError } from '../errors.js';
+import { explainFolderError } from '../folder-errors.js';
 
 /**
  * An input image's bytes on disk for as long as its job runs. Three 8 MB inputs held in memory
@@ -51,12 +53,18 @@ export async function discardImages(images: readonly ImageInput[]): Promise<void
 export class Spool {
   private constructor(readonly dir: string) {}
 
+  /** Throws an OperatorError, saying what to fix, when the folder cannot be made or written. */
   static open(base: string): Spool {
-    mkdirSync(base, { recursive: true });
-    removeAbandoned(base);
-    const dir = join(base, `${process.pid}-${randomBytes(4).toString('hex')}`);
-    mkdirSync(dir, { mode: 0o700 });
-    return new Spool(dir);
+    try {
+      mkdirSync(base, { recursive: true });
+      removeAbandoned(base);
+      const dir = join(base, `${process.pid}-${randomBytes(4).toString('hex')}`);
+      mkdirSync(dir, { mode: 0o700 });
+      return new Spool(dir);
+    } catch (err) {
+      const problem = explainFolderError(err, `The folder for input images ${base} (DATA_DIR/spool)`);
+      throw problem ? new OperatorError(problem, { cause: err }) : err;
+    }
   }
 
   /**

@@ -1,8 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { StoredPart } from '../core/conversation.js';
 import type { DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
+import { openSqliteStore } from './sqlite.js';
 
 export type { ResultRecord };
 
@@ -15,124 +12,10 @@ export interface Store extends ResultLog, DailyUsage {
   close(): void;
 }
 
-interface Row {
-  message_id: string;
-  channel_id: string;
-  thread_id: string | null;
-  guild_id: string | null;
-  user_id: string;
-  prompt: string;
-  parent_message_id: string | null;
-  model: string;
-  model_parts: string;
-  image_count: number;
-  created_at: number;
-}
-
-const toRecord = (r: Row): ResultRecord => ({
-  messageId: r.message_id,
-  channelId: r.channel_id,
-  threadId: r.thread_id,
-  guildId: r.guild_id,
-  userId: r.user_id,
-  prompt: r.prompt,
-  parentMessageId: r.parent_message_id,
-  model: r.model,
-  modelParts: JSON.parse(r.model_parts) as StoredPart[],
-  imageCount: r.image_count,
-  createdAt: r.created_at,
-});
-
-/** SQLite in DATA_DIR (or ':memory:' for tests), in WAL mode so a crash loses nothing committed. */
+/**
+ * The bot's store. Today always the embedded SQLite database in DATA_DIR (or ':memory:' for tests);
+ * this is where another implementation behind the same interface would be chosen.
+ */
 export function openStore(dataDir: string | ':memory:'): Store {
-  let file = ':memory:';
-  if (dataDir !== ':memory:') {
-    mkdirSync(dataDir, { recursive: true });
-    file = join(dataDir, 'bot.sqlite3');
-  }
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS results (
-      message_id TEXT PRIMARY KEY,
-      channel_id TEXT NOT NULL,
-      thread_id TEXT,
-      guild_id TEXT,
-      user_id TEXT NOT NULL,
-      prompt TEXT NOT NULL,
-      parent_message_id TEXT,
-      model TEXT NOT NULL,
-      model_parts TEXT NOT NULL,
-      image_count INTEGER NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS results_by_thread ON results (thread_id, created_at);
-    CREATE TABLE IF NOT EXISTS usage (
-      user_id TEXT NOT NULL,
-      day TEXT NOT NULL,
-      images INTEGER NOT NULL,
-      PRIMARY KEY (user_id, day)
-    );
-  `);
-
-  const insert = db.prepare(`INSERT OR REPLACE INTO results VALUES
-    (@message_id, @channel_id, @thread_id, @guild_id, @user_id, @prompt, @parent_message_id, @model, @model_parts, @image_count, @created_at)`);
-  const byId = db.prepare<[string], Row>('SELECT * FROM results WHERE message_id = ?');
-  const latest = db.prepare<[string], Row>(
-    'SELECT * FROM results WHERE thread_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
-  );
-  const bump = db.prepare(`INSERT INTO usage (user_id, day, images) VALUES (?, ?, ?)
-    ON CONFLICT (user_id, day) DO UPDATE SET images = images + excluded.images RETURNING images`);
-  const readUsage = db.prepare<[string, string], { images: number }>(
-    'SELECT images FROM usage WHERE user_id = ? AND day = ?',
-  );
-
-  return {
-    saveResult(r) {
-      insert.run({
-        message_id: r.messageId,
-        channel_id: r.channelId,
-        thread_id: r.threadId,
-        guild_id: r.guildId,
-        user_id: r.userId,
-        prompt: r.prompt,
-        parent_message_id: r.parentMessageId,
-        model: r.model,
-        model_parts: JSON.stringify(r.modelParts),
-        image_count: r.imageCount,
-        created_at: r.createdAt,
-      });
-    },
-    getResult(id) {
-      const row = byId.get(id);
-      return row ? toRecord(row) : undefined;
-    },
-    lineage(id, maxDepth = 8) {
-      const chain: ResultRecord[] = [];
-      const seen = new Set<string>();
-      let next: string | null = id;
-      while (next && chain.length < maxDepth && !seen.has(next)) {
-        seen.add(next);
-        const row = byId.get(next);
-        if (!row) break;
-        chain.unshift(toRecord(row));
-        next = row.parent_message_id;
-      }
-      return chain;
-    },
-    latestInThread(threadId) {
-      const row = latest.get(threadId);
-      return row ? toRecord(row) : undefined;
-    },
-    addUsage(userId, day, images) {
-      return (bump.get(userId, day, images) as { images: number }).images;
-    },
-    usage(userId, day) {
-      return readUsage.get(userId, day)?.images ?? 0;
-    },
-    close() {
-      db.close();
-    },
-  };
+  return openSqliteStore(dataDir);
 }

@@ -1,0 +1,87 @@
+import type Database from 'better-sqlite3';
+import { StoreOpenError } from './open-errors.js';
+
+/**
+ * One numbered change to the SQLite schema. Steps run in order at start-up, each in its own
+ * transaction, and PRAGMA user_version records the last one applied. A schema change is a new
+ * step at the end of the list, never an edit of a step that has shipped: deployed databases have
+ * already run the old text and will not run it again.
+ */
+export interface MigrationStep {
+  readonly version: number;
+  /** Why the step exists, for whoever reads the list. */
+  readonly purpose: string;
+  up(db: Database.Database): void;
+}
+
+export const SQLITE_MIGRATIONS: readonly MigrationStep[] = [
+  {
+    version: 1,
+    purpose: 'results with their lineage, daily usage',
+    // IF NOT EXISTS here only: databases made before numbered migrations already have these
+    // tables with user_version 0, and must keep their rows. Later steps state what they expect.
+    up(db) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS results (
+          message_id TEXT PRIMARY KEY,
+          channel_id TEXT NOT NULL,
+          thread_id TEXT,
+          guild_id TEXT,
+          user_id TEXT NOT NULL,
+          prompt TEXT NOT NULL,
+          parent_message_id TEXT,
+          model TEXT NOT NULL,
+          model_parts TEXT NOT NULL,
+          image_count INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS results_by_thread ON results (thread_id, created_at);
+        CREATE TABLE IF NOT EXISTS usage (
+          user_id TEXT NOT NULL,
+          day TEXT NOT NULL,
+          images INTEGER NOT NULL,
+          PRIMARY KEY (user_id, day)
+        );
+      `);
+    },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export interface MigrateOptions {
+  /** Stop after this version (tests of a new step start from the one before it). */
+  readonly to?: number;
+  readonly steps?: readonly MigrationStep[];
+}
+
+/**
+ * Brings the database up to `to` (the latest by default) and returns the versions it went
+ * between. Refuses a database newer than the steps it knows: running an older bot on it could
+ * write rows the newer schema does not expect.
+ */
+export function migrate(
+  db: Database.Database,
+  { steps = SQLITE_MIGRATIONS, to = steps.length }: MigrateOptions = {},
+): { from: number; to: number } {
+  steps.forEach((step, i) => {
+    if (step.version !== i + 1) throw new Error(`migration step ${i + 1} is numbered ${step.version}`);
+  });
+  if (to < 0 || to > steps.length) throw new Error(`no migration step ${to}; the latest is ${steps.length}`);
+  const from = schemaVersion(db);
+  if (from > steps.length) throw StoreOpenError.newerSchema(db.name, from, steps.length);
+  for (const step of steps.slice(from, to)) {
+    // IMMEDIATE takes the write lock before reading the version, so two processes starting on
+    // one DATA_DIR at once run each step once: the second waits, then sees it done.
+    db.transaction(() => {
+      if (schemaVersion(db) >= step.version) return;
+      step.up(db);
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+  }
+  return { from, to: Math.max(from, to) };
+}
