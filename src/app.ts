@@ -6,6 +6,7 @@ import { commands } from '../commands/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDiscordClient } from './discord/client.js';
+import { fatalCloseProblem } from './discord/fatal-close.js';
 import { ReplyThrottle } from './discord/reply-throttle.js';
 import { attachRouter } from './discord/router.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
@@ -29,7 +30,12 @@ export interface App {
 }
 
 /** Builds the whole bot from a Config: store -> quota gate -> Gemini adapter -> pipeline -> Discord. */
-export function createApp(config: Config, log: Logger): App {
+export interface AppHooks {
+  /** Discord closed the gateway for good (a reset token, a refused intent): the operator must act. */
+  onFatal?(problem: string, code: number): void;
+}
+
+export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): App {
   const store = openStore(config.dataDir);
   // Input images wait on disk beside the database while their job runs (see Spool).
   const spool = Spool.open(
@@ -85,9 +91,11 @@ export function createApp(config: Config, log: Logger): App {
       'bot is online',
     ),
   );
-  client.on(Events.ShardDisconnect, (event, shard) =>
-    log.warn({ event: LogEvent.gatewayDisconnected, code: event.code, shard }, 'gateway disconnected'),
-  );
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    const problem = fatalCloseProblem(event.code);
+    if (problem && hooks.onFatal) hooks.onFatal(problem, event.code);
+    else log.warn({ event: LogEvent.gatewayDisconnected, code: event.code, shard }, 'gateway disconnected');
+  });
   client.on(Events.ShardResume, (shard) =>
     log.info({ event: LogEvent.gatewayResumed, shard }, 'gateway resumed'),
   );

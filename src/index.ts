@@ -1,5 +1,7 @@
+import { GatewayCloseCodes } from 'discord.js';
 import dotenv from 'dotenv';
-import { createApp } from './app.js';
+import { createApp, type App } from './app.js';
+import { fatalCloseProblem } from './discord/fatal-close.js';
 import { ConfigError, loadConfigFromEnvironment } from './config.js';
 import { OperatorError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -8,11 +10,10 @@ import { LogEvent } from './log-events.js';
 /** Heroku kills a worker 30 s after SIGTERM; leave room to flush logs. */
 const HARD_EXIT_MS = 29_000;
 
-const FATAL_LOGIN: Record<string, string> = {
-  TokenInvalid:
-    'Discord rejected DISCORD_TOKEN. Copy the token again from the Developer Portal (Bot -> Reset Token).',
-  DisallowedIntents:
-    'Discord refused the MessageContent intent. Enable “Message Content Intent” in the Developer Portal (Bot page), or set MESSAGE_CONTENT_INTENT=false.',
+/** discord.js's error codes for a login that Discord refused, as the gateway close they stand for. */
+const FATAL_LOGIN: Record<string, number> = {
+  TokenInvalid: GatewayCloseCodes.AuthenticationFailed,
+  DisallowedIntents: GatewayCloseCodes.DisallowedIntents,
 };
 
 async function main(): Promise<void> {
@@ -27,10 +28,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  let stopping = false;
   const log = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.geminiApiKey] });
-  let app;
+  let app: App;
+  // An operator error from Discord: said once, loudly, with the fix; then drain and exit 1 so a
+  // supervisor restarts the bot (or shows it failing) instead of leaving it offline and silent.
+  const fatal = (problem: string, code: number | string) => {
+    if (stopping) return;
+    log.fatal({ event: LogEvent.gatewayFatal, code }, problem);
+    stop('fatal gateway close', 1);
+  };
   try {
-    app = createApp(config, log);
+    app = createApp(config, log, { onFatal: fatal });
   } catch (err) {
     // A data folder or database the operator must fix: one readable line, as for ConfigError.
     if (err instanceof OperatorError) {
@@ -40,8 +49,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info(
@@ -55,9 +63,9 @@ async function main(): Promise<void> {
     app
       .stop()
       .then(() => {
-        log.info({ event: LogEvent.shutdownFinished }, 'shut down cleanly');
+        log.info({ event: LogEvent.shutdownFinished, exitCode }, 'shut down cleanly');
         log.flush();
-        process.exit(0);
+        process.exit(exitCode);
       })
       .catch((err: unknown) => {
         log.error({ err }, 'error while shutting down');
@@ -71,8 +79,14 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
+    if (stopping) return;
     const code = (err as { code?: string }).code ?? '';
-    log.fatal({ code }, FATAL_LOGIN[code] ?? `could not connect to Discord: ${(err as Error).message}`);
+    const closeCode = FATAL_LOGIN[code];
+    const problem = closeCode === undefined ? undefined : fatalCloseProblem(closeCode);
+    log.fatal(
+      { event: LogEvent.gatewayFatal, code },
+      problem ?? `could not connect to Discord: ${(err as Error).message}`,
+    );
     log.flush();
     process.exit(1);
   }

@@ -8,6 +8,8 @@ export const LogEvent = {
   jobFinished: 'job.finished',
   gatewayDisconnected: 'gateway.disconnected',
   gatewayResumed: 'gateway.resumed',
+  /** Discord closed the gateway for good; the operator must fix something (the line says what). */
+  gatewayFatal: 'gateway.fatal',
   shutdownStarted: 'shutdown.started',
   shutdownFinished: 'shutdown.finished',
 } as const;

@@ -1,5 +1,6 @@
 import { Client, GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '../config.js';
+import { NO_PINGS } from './no-pings.js';
 
 export function createDiscordClient(config: Config): Client {
   const intents = [
@@ -14,6 +15,6 @@ export function createDiscordClient(config: Config): Client {
     partials: [Partials.Channel],
     rest: { api: config.discordApiUrl },
     // Belt and braces: every send also sets this explicitly.
-    allowedMentions: { parse: [], repliedUser: false },
+    allowedMentions: NO_PINGS,
   });
 }
