@@ -14,7 +14,7 @@ import { createImageLoader } from './images/load.js';
 import { sniffType } from './images/sniff.js';
 import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
-import { JobPipeline } from './jobs/pipeline.js';
+import { JobPipeline, type ShutdownSummary } from './jobs/pipeline.js';
 import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
@@ -26,7 +26,7 @@ export interface App {
   readonly client: Client;
   start(): Promise<void>;
   /** Drains jobs (see JobPipeline.shutdown) and closes every connection. */
-  stop(): Promise<void>;
+  stop(): Promise<ShutdownSummary>;
 }
 
 /** Builds the whole bot from a Config: store -> quota gate -> Gemini adapter -> pipeline -> Discord. */
@@ -108,12 +108,13 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
       await client.login(config.discordToken);
     },
     async stop() {
-      await pipeline.shutdown(config.shutdownGraceMs);
+      const summary = await pipeline.shutdown(config.shutdownGraceMs);
       await client.destroy();
       await gate.stop().catch(() => undefined);
       await limitBackend.close();
       store.close();
       spool.close();
+      return summary;
     },
   };
 }

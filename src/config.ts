@@ -43,6 +43,8 @@ const HINTS: Record<string, string> = {
   GEMINI_BASE_URL: 'an http(s) URL, or leave it unset for Google’s endpoint',
   DISCORD_GUILD_ID:
     'a server id (Discord settings -> Advanced -> Developer Mode, then right-click the server -> Copy Server ID)',
+  SHUTDOWN_GRACE_MS:
+    'at most 25000 (ms): the bot exits 29 s after SIGTERM and needs the last seconds to tell members whose jobs were interrupted',
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
 };
 
@@ -106,7 +108,9 @@ const schema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
-  SHUTDOWN_GRACE_MS: int(0, 600_000, 25_000),
+  // The process exits 29 s after SIGTERM (Heroku kills it at 30 s) and needs the last 4 s to tell
+  // interrupted members and close its connections.
+  SHUTDOWN_GRACE_MS: int(0, 25_000, 25_000),
 });
 
 export interface LoadOptions {

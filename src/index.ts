@@ -62,8 +62,14 @@ async function main(): Promise<void> {
     }, HARD_EXIT_MS).unref();
     app
       .stop()
-      .then(() => {
-        log.info({ event: LogEvent.shutdownFinished, exitCode }, 'shut down cleanly');
+      .then(({ jobs, untold }) => {
+        // "Cleanly" only when every member whose job was accepted got a picture or a reason.
+        if (untold === 0) log.info({ event: LogEvent.shutdownFinished, exitCode, jobs }, 'shut down cleanly');
+        else
+          log.error(
+            { event: LogEvent.shutdownFinished, exitCode, jobs, untold },
+            'shut down; some members were not told how their job ended',
+          );
         log.flush();
         process.exit(exitCode);
       })

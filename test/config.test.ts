@@ -68,6 +68,13 @@ describe('loadConfig', () => {
     expect(list[0]).toMatch(new RegExp(`^${key} is not valid`));
   });
 
+  test('a shutdown grace that would outlast the hard exit at 29 s is refused, saying why', () => {
+    const list = problems({ ...base, SHUTDOWN_GRACE_MS: '60000' });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^SHUTDOWN_GRACE_MS is not valid.*at most 25000.*29 s/);
+    expect(loadConfig({ ...base, SHUTDOWN_GRACE_MS: '25000' }).shutdownGraceMs).toBe(25_000);
+  });
+
   test('lists and numbers are parsed', () => {
     const config = loadConfig({
       ...base,

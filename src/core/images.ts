@@ -37,7 +37,13 @@ export interface DeliverableImage {
 
 /** What a job needs of the images module: fetch and check inputs, let them go, fit outputs. */
 export interface JobImages {
-  load(url: string, filename: string, declaredSize: number | undefined): Promise<ImageInput>;
+  /** Fetches and checks an input; stops (rejecting with the signal's reason) when the job is cancelled. */
+  load(
+    url: string,
+    filename: string,
+    declaredSize: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<ImageInput>;
   /** Deletes what load() kept on disk; call once Gemini has answered (or the job ended). */
   release(images: readonly ImageInput[]): Promise<void>;
   /** Makes an output image fit one upload of `limit` bytes, saying so when it is not the original. */

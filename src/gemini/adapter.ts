@@ -7,7 +7,7 @@ import type {
   Outcome,
 } from '../core/generation.js';
 import type { SniffImageType } from '../core/images.js';
-import { sleep } from '../core/sleep.js';
+import { raceAbort, sleep } from '../core/abort.js';
 import type { Logger } from '../logger.js';
 import { classifyGeminiError } from './errors.js';
 import { responseToOutcome } from './outcome.js';
@@ -68,11 +68,16 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
     for (let n = 1; ; n++) {
       let failure: GeminiFailure;
       try {
-        return await gate.schedule(() => {
-          signal?.throwIfAborted();
-          onAttempt?.(n);
-          return attempt(contents, aspectRatio, signal);
-        });
+        // A job waiting for its turn in the limiter (spacing, a 429 pause) stops waiting when it
+        // is cancelled; if its turn comes later, the attempt ends at once without calling Gemini.
+        return await raceAbort(
+          gate.schedule(() => {
+            signal?.throwIfAborted();
+            onAttempt?.(n);
+            return attempt(contents, aspectRatio, signal);
+          }),
+          signal,
+        );
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         failure = classifyGeminiError(err);

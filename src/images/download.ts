@@ -50,6 +50,8 @@ export async function downloadAttachment(
   policy: DownloadPolicy,
   path: string,
   declaredSize?: number,
+  /** The job's: a cancelled job (the bot is shutting down) stops downloading at once. */
+  signal?: AbortSignal,
 ): Promise<SpooledFile> {
   if (declaredSize !== undefined && declaredSize > policy.maxBytes) {
     throw new UserError(inputMessages.tooLarge(filename, declaredSize, policy.maxBytes));
@@ -58,6 +60,8 @@ export async function downloadAttachment(
 
   const controller = new AbortController();
   const abort = () => controller.abort();
+  signal?.throwIfAborted();
+  signal?.addEventListener('abort', abort, { once: true });
   const total = setTimeout(abort, policy.totalTimeoutMs);
   let idle = setTimeout(abort, policy.idleTimeoutMs);
   const touch = () => {
@@ -94,9 +98,11 @@ export async function downloadAttachment(
   } catch (err) {
     await rm(path, { force: true });
     if (err instanceof UserError || isLocalFileError(err)) throw err;
+    if (signal?.aborted) throw signal.reason;
     if (controller.signal.aborted) throw new UserError(inputMessages.tooSlow(filename));
     throw new UserError(inputMessages.downloadFailed(filename));
   } finally {
+    signal?.removeEventListener('abort', abort);
     clearTimeout(total);
     clearTimeout(idle);
   }

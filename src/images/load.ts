@@ -28,8 +28,8 @@ export function createImageLoader(config: Config, spool: Spool): JobImages {
  */
 export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions, spool: Spool): JobImages {
   return {
-    async load(url, filename, declaredSize) {
-      const file = await downloadAttachment(url, filename, policy, spool.newPath(), declaredSize);
+    async load(url, filename, declaredSize, signal) {
+      const file = await downloadAttachment(url, filename, policy, spool.newPath(), declaredSize, signal);
       try {
         const image = await normalizeImage(file, filename, normalize);
         if (image.data !== file) await file.discard();

@@ -1,7 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { GeminiGate } from '../core/generation.js';
 import type { Logger } from '../logger.js';
-import { sleep } from '../core/sleep.js';
+import { sleep } from '../core/abort.js';
 
 export interface GateOptions {
   readonly rpm: number;

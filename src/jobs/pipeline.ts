@@ -58,7 +58,8 @@ interface Entry {
 export class JobPipeline {
   private readonly queue = new FairQueue<Entry>();
   private readonly generating = new Set<Entry>();
-  private readonly active = new Map<Entry, Promise<void>>();
+  /** Every started job, until it has ended; resolves to whether its member heard how it ended. */
+  private readonly active = new Map<Entry, Promise<boolean>>();
   private closing = false;
   /** Submissions between their admission and their queueing: they count toward MAX_QUEUE. */
   private preparing = 0;
@@ -139,7 +140,7 @@ export class JobPipeline {
       .forEach((entry, i) => entry.progress.update({ state: 'queued', position: i + 1 }));
   }
 
-  private async run(entry: Entry): Promise<void> {
+  private async run(entry: Entry): Promise<boolean> {
     const { job, controller, progress } = entry;
     const started = Date.now();
     let outcome: Outcome | undefined;
@@ -148,7 +149,12 @@ export class JobPipeline {
     // and let go of as soon as Gemini has answered.
     const loaded: ImageInput[] = [];
     const load = async (source: Job['inputs'][number]) => {
-      const image = await this.opts.images.load(await source.url(), source.filename, source.declaredSize);
+      const image = await this.opts.images.load(
+        await source.url(),
+        source.filename,
+        source.declaredSize,
+        controller.signal,
+      );
       loaded.push(image);
       return image;
     };
@@ -186,11 +192,12 @@ export class JobPipeline {
     } catch (err) {
       result = this.errorResult(err, entry);
     }
-    await this.finish(entry, result, outcome);
+    const told = await this.finish(entry, result, outcome);
     job.log.info(
-      { event: LogEvent.jobFinished, result: result.kind, ms: Date.now() - started },
+      { event: LogEvent.jobFinished, result: result.kind, told, ms: Date.now() - started },
       'job finished',
     );
+    return told;
   }
 
   private errorResult(err: unknown, entry: Entry): JobResult {
@@ -220,15 +227,18 @@ export class JobPipeline {
     }
   }
 
-  private async finish(entry: Entry, result: JobResult, outcome?: Outcome): Promise<void> {
+  /** Delivers a job's result or reason; resolves to whether it reached the member. */
+  private async finish(entry: Entry, result: JobResult, outcome?: Outcome): Promise<boolean> {
     const { job } = entry;
     let delivered = 0;
+    let told = false;
     try {
       const message = await entry.progress.finish(() => job.target.deliver(result));
       if (message && outcome?.kind === 'images') {
         delivered = outcome.images.length;
         this.remember(job, message, outcome);
       }
+      told = true;
     } catch (err) {
       job.log.error({ err }, 'could not deliver the result');
     }
@@ -237,6 +247,7 @@ export class JobPipeline {
     await this.opts.limits
       .settle(entry.reservation, delivered)
       .catch((err: unknown) => job.log.error({ err, delivered }, 'could not settle the daily count'));
+    return told;
   }
 
   /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */
@@ -267,21 +278,39 @@ export class JobPipeline {
    * Stops taking jobs, tells every queued user theirs was not started, lets running jobs finish
    * for up to graceMs, then interrupts the rest (who are told so) and waits for those messages.
    */
-  async shutdown(graceMs: number): Promise<void> {
+  async shutdown(graceMs: number): Promise<ShutdownSummary> {
     this.closing = true;
     const waiting = this.queue.drain();
     const told = waiting.map((entry) => this.finish(entry, { kind: 'failed', message: NOT_STARTED_RESTART }));
     const running = [...this.active.values()];
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'timeout'>(
-      (resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)),
-    );
-    const ended = await Promise.race([Promise.all(running).then(() => 'done' as const), graceOver]);
-    clearTimeout(timer);
-    if (ended === 'timeout') {
+    const graceEnded = await within(Promise.all(running), graceMs);
+    if (graceEnded === undefined) {
       for (const entry of this.active.keys()) entry.controller.abort(new Error('shutting down'));
-      await Promise.race([Promise.all([...this.active.values()]), new Promise((r) => setTimeout(r, 3000))]);
     }
-    await Promise.all(told);
+    // Interrupted jobs end at once (every wait in a job honours its signal); telling their members
+    // and the queued ones is one Discord call each.
+    const ends = await Promise.all([...running, ...told].map((p) => within(p, SHUTDOWN_TELL_MS)));
+    const untold = ends.filter((reached) => reached !== true).length;
+    return { jobs: ends.length, untold };
+  }
+}
+
+/** What became of the jobs a shutdown found: how many members were not told how theirs ended. */
+export interface ShutdownSummary {
+  readonly jobs: number;
+  readonly untold: number;
+}
+
+/** How long a shutdown waits for interrupted and queued jobs' members to be told. */
+const SHUTDOWN_TELL_MS = 3000;
+
+/** The promise's value if it settles within ms, else undefined. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { sleep } from '../../src/core/sleep.js';
+import { sleep } from '../../src/core/abort.js';
 import { nextRetryDelay, type RetryPolicy } from '../../src/gemini/retry.js';
 import type { GeminiFailure } from '../../src/core/generation.js';
 
