@@ -10,6 +10,8 @@ export const LogEvent = {
   gatewayResumed: 'gateway.resumed',
   shutdownStarted: 'shutdown.started',
   shutdownFinished: 'shutdown.finished',
+  redisUnavailable: 'redis.unavailable',
+  redisRecovered: 'redis.recovered',
 } as const;
 
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];

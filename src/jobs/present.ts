@@ -29,3 +29,5 @@ export const NOT_STARTED_RESTART =
 export const INTERRUPTED_RESTART =
   'I had to restart while making your picture, so it was not finished. Please try again in a minute.';
 export const QUEUE_FULL = 'I am very busy right now: the queue is full. Please try again shortly.';
+export const SHARED_STORE_DOWN =
+  'My shared limits store is not answering right now. Please try again in a minute.';
