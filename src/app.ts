@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events, type Client } from 'discord.js';
@@ -12,7 +12,7 @@ import { createImageLoader } from './images/load.js';
 import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
 import { JobPipeline } from './jobs/pipeline.js';
-import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
+import { memoryLimitBackend, redisKeyPrefix, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
 import { LogEvent } from './log-events.js';
@@ -34,11 +34,12 @@ export function createApp(config: Config, log: Logger): App {
     config.dataDir === ':memory:' ? join(tmpdir(), 'banana-bot-spool') : join(config.dataDir, 'spool'),
   );
   // The quota belongs to the key's Google project: processes sharing a key share one quota.
-  const quotaId = `banana:${createHash('sha256').update(config.geminiApiKey).digest('hex').slice(0, 16)}`;
+  const quotaId = redisKeyPrefix(config.geminiApiKey);
   const gate: ClosableGate = createGeminiGate({
     rpm: config.geminiRpm,
     concurrency: config.geminiConcurrency,
     redisUrl: config.redisUrl,
+    redisKeyTtlMs: config.redisKeyTtlMs,
     id: `${quotaId}:gemini`,
     log,
   });
@@ -57,7 +58,7 @@ export function createApp(config: Config, log: Logger): App {
     log,
   });
   const limitBackend = config.redisUrl
-    ? redisLimitBackend(config.redisUrl, quotaId)
+    ? redisLimitBackend(config.redisUrl, quotaId, log)
     : memoryLimitBackend(store);
   const limits = new UserLimits({
     perMinute: config.userRpm,
