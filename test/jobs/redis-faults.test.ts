@@ -150,8 +150,11 @@ describe.skipIf(redisServerMissing !== undefined)(
       const stamp = (g: ClosableGate) => g.schedule(async () => void starts.push(Date.now()));
       await Promise.all(Array.from({ length: 6 }, (_, i) => stamp(i % 2 ? a : b)));
       starts.sort((x, y) => x - y);
-      // 240 per minute = one start every 250 ms (252 with the margin) across both.
-      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(240);
+      // 240 per minute = one start every 252 ms (with the margin) across both; unshared, the two
+      // would start in pairs. Each start is stamped after a local timer, which a loaded machine can
+      // fire some ms late, so single gaps get slack and the whole span is held to the pace.
+      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(200);
+      expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(5 * 250);
 
       const events = lines.map((l) => l.event);
       expect(events.filter((e) => e === LogEvent.redisUnavailable)).toHaveLength(1);
