@@ -99,6 +99,8 @@ export function createGeminiGate(opts: GateOptions): ClosableGate {
   };
 }
 
+const GATE_COMMAND_TIMEOUT_MS = 10_000;
+
 interface SharedConnection {
   readonly connection: Bottleneck.IORedisConnection;
   /** The client Bottleneck runs its scripts on; its status tells whether Redis is reachable. */
@@ -112,7 +114,10 @@ interface SharedConnection {
  */
 function sharedConnection(url: string, log: Logger): SharedConnection {
   const health = new RedisHealth(log, redisAddress(url), 'the Gemini quota shared between processes');
-  const client = createRedisClient(url, health);
+  // A longer deadline than the limits': the gate runs after the reply is deferred, and a script
+  // that ran in Redis but whose answer came too late leaves its slot counted as running there for
+  // good (Bottleneck's jobs have no expiration), so only a Redis that really hangs may time out.
+  const client = createRedisClient(url, health, { commandTimeout: GATE_COMMAND_TIMEOUT_MS });
   bottleneckScriptErrors(client);
   const connection = new Bottleneck.IORedisConnection({ client });
   // Both of its clients (ours and the subscriber it duplicates from it) report errors here; ours

@@ -189,7 +189,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       expect(lines.some((l) => l.event === LogEvent.redisRecovered)).toBe(true);
     });
 
-    test('a Redis that hangs (frozen) still gets an answer within the deadline, from limits and gate', async () => {
+    test('a Redis that hangs (frozen): admission answers within 1.5 s, the gate within its longer deadline', async () => {
       const limits = new UserLimits({ perMinute: 5, perDay: 10, backend: backend() });
       const g = gate({ id: id() });
       expect((await limits.admit('u')).ok).toBe(true);
@@ -202,13 +202,13 @@ describe.skipIf(redisServerMissing !== undefined)(
       expect(!admission.ok && (admission.error as Error).message).toBe(SHARED_STORE_DOWN);
       expect(admission.ms).toBeLessThan(1500);
       expect(!scheduled.ok && (scheduled.error as Error).message).toBe(SHARED_STORE_DOWN);
-      expect(scheduled.ms).toBeLessThan(1500);
+      expect(scheduled.ms).toBeLessThan(11_500);
 
       await eventually('admission after the thaw', async () => {
         if (!(await limits.admit('u')).ok) throw new Error('refused');
       });
       await eventually('a call after the thaw', () => call(g));
-    });
+    }, 20_000);
 
     test('a gate created while Redis is down answers at once, and works once Redis starts', async () => {
       const { log, lines } = capturingLog();
