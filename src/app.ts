@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events, type Client } from 'discord.js';
@@ -15,7 +14,7 @@ import { sniffType } from './images/sniff.js';
 import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
 import { JobPipeline, type ShutdownSummary } from './jobs/pipeline.js';
-import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
+import { memoryLimitBackend, redisKeyPrefix, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
 import { LogEvent } from './log-events.js';
@@ -42,11 +41,12 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     config.dataDir === ':memory:' ? join(tmpdir(), 'banana-bot-spool') : join(config.dataDir, 'spool'),
   );
   // The quota belongs to the key's Google project: processes sharing a key share one quota.
-  const quotaId = `banana:${createHash('sha256').update(config.geminiApiKey).digest('hex').slice(0, 16)}`;
+  const quotaId = redisKeyPrefix(config.geminiApiKey);
   const gate: ClosableGate = createGeminiGate({
     rpm: config.geminiRpm,
     concurrency: config.geminiConcurrency,
     redisUrl: config.redisUrl,
+    redisKeyTtlMs: config.redisKeyTtlMs,
     id: `${quotaId}:gemini`,
     log,
   });
@@ -66,7 +66,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     log,
   });
   const limitBackend = config.redisUrl
-    ? redisLimitBackend(config.redisUrl, quotaId)
+    ? redisLimitBackend(config.redisUrl, quotaId, log)
     : memoryLimitBackend(store);
   const limits = new UserLimits({
     perMinute: config.userRpm,

@@ -23,6 +23,7 @@ export interface Config {
   readonly allowedGuilds: readonly string[];
   readonly allowDms: boolean;
   readonly redisUrl: string | undefined;
+  readonly redisKeyTtlMs: number;
   readonly dataDir: string;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
@@ -46,6 +47,8 @@ const HINTS: Record<string, string> = {
   SHUTDOWN_GRACE_MS:
     'at most 25000 (ms): the bot exits 29 s after SIGTERM and needs the last seconds to tell members whose jobs were interrupted',
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
+  REDIS_KEY_TTL_MS:
+    'milliseconds from 1000 to 604800000 that the shared quota state outlives the last Gemini call, or leave it unset for 600000 (10 minutes)',
 };
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -103,6 +106,7 @@ const schema = z.object({
   ALLOWED_GUILDS: list(''),
   ALLOW_DMS: bool(false),
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_KEY_TTL_MS: int(1000, 7 * 86_400_000, 10 * 60_000),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().trim().default('./data')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -170,6 +174,7 @@ export function loadConfig(
     allowedGuilds: Object.freeze([...e.ALLOWED_GUILDS]),
     allowDms: e.ALLOW_DMS,
     redisUrl: e.REDIS_URL,
+    redisKeyTtlMs: e.REDIS_KEY_TTL_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

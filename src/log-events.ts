@@ -12,6 +12,8 @@ export const LogEvent = {
   gatewayFatal: 'gateway.fatal',
   shutdownStarted: 'shutdown.started',
   shutdownFinished: 'shutdown.finished',
+  redisUnavailable: 'redis.unavailable',
+  redisRecovered: 'redis.recovered',
 } as const;
 
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];

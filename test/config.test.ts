@@ -61,6 +61,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['MESSAGE_CONTENT_INTENT', 'maybe'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_KEY_TTL_MS', '500'],
     ['GEMINI_MODEL', 'Gemini 2.5'],
   ])('%s=%s is refused with the variable named', (key, value) => {
     const list = problems({ ...base, [key]: value });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
 import type { BotProcess } from '../../test/emulators/bot-process.js';
 import type { DiscordEmulator } from '../../test/emulators/discord/index.js';
 import type { ScenarioReport, Table } from '../report.js';
@@ -12,8 +13,11 @@ const RPM = 600;
 const JOBS = 200;
 const USERS = 10;
 const LATENCY_MS = 300;
-/** Its own database, so the run neither sees nor disturbs anyone else's keys on the shared server. */
-const REDIS_URL = 'redis://127.0.0.1:6379/13';
+/**
+ * The shared server. Every key the bots write starts with the prefix of the run's own random API
+ * key (see redisKeyPrefix), so the run neither sees nor deletes anyone else's keys there.
+ */
+const REDIS_URL = 'redis://127.0.0.1:6379';
 const THEORETICAL_MS = (JOBS / RPM) * 60_000;
 
 const QUOTA_ENV = {
@@ -83,26 +87,35 @@ async function singleProcess(tap: HttpTap): Promise<QuotaRun> {
 }
 
 async function twoProcesses(tap: HttpTap): Promise<QuotaRun> {
-  await flushRedis();
-  return withWorld({ env: { ...QUOTA_ENV, REDIS_URL }, gemini: { quotaRpm: RPM } }, async (world, extras) => {
-    world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
-    const second = await extras.startWithOwnDiscord(world.env);
-    const bots: BotProcess[] = [world.bot, second.bot];
-    const since = performance.now();
-    const started = Date.now();
-    await dispatchAll(
-      [
-        { discord: world.discord, users: benchUsers(USERS / 2) },
-        { discord: second.discord, users: benchUsers(USERS / 2, USERS / 2) },
-      ],
-      JOBS,
+  let apiKey: string | undefined;
+  try {
+    return await withWorld(
+      { env: { ...QUOTA_ENV, REDIS_URL }, gemini: { quotaRpm: RPM } },
+      async (world, extras) => {
+        apiKey = world.secrets.apiKey;
+        world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
+        await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+        const second = await extras.startWithOwnDiscord(world.env);
+        const bots: BotProcess[] = [world.bot, second.bot];
+        const since = performance.now();
+        const started = Date.now();
+        await dispatchAll(
+          [
+            { discord: world.discord, users: benchUsers(USERS / 2) },
+            { discord: second.discord, users: benchUsers(USERS / 2, USERS / 2) },
+          ],
+          JOBS,
+        );
+        const finished = await waitForFinishedJobs(bots, JOBS, 120_000);
+        const label = 'Two processes sharing Redis';
+        const urls = { gemini: world.gemini.baseUrl, discords: [world.discord.url, second.discord.url] };
+        return summarise(label, started, finished, world.gemini.stats.rejected429, tap, urls, since);
+      },
     );
-    const finished = await waitForFinishedJobs(bots, JOBS, 120_000);
-    const label = 'Two processes sharing Redis';
-    const urls = { gemini: world.gemini.baseUrl, discords: [world.discord.url, second.discord.url] };
-    return summarise(label, started, finished, world.gemini.stats.rejected429, tap, urls, since);
-  });
+  } finally {
+    // After the bots have stopped, so that none writes a key again behind the clean-up.
+    if (apiKey) await deleteOwnKeys(redisKeyPrefix(apiKey));
+  }
 }
 
 /** Dispatches `total` commands as fast as possible, spreading them over the Discords and their users in turn. */
@@ -205,11 +218,25 @@ function mostInWindow(sorted: readonly number[], windowMs: number): number {
   return most;
 }
 
-async function flushRedis(): Promise<void> {
+/**
+ * Deletes the keys of this run only: the limits' (`<prefix>:…`) and Bottleneck's
+ * (`b_<prefix>:gemini_…`), found with SCAN so the shared server is never blocked.
+ */
+async function deleteOwnKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
-    await redis.flushdb();
+    for (const pattern of [`${prefix}:*`, `b_${prefix}:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } catch (err) {
+    console.warn(`could not delete the benchmark's Redis keys (${prefix}:*): ${message(err)}`);
   } finally {
     redis.disconnect();
   }

@@ -9,6 +9,7 @@ import type {
 import type { SniffImageType } from '../core/images.js';
 import { raceAbort, sleep } from '../core/abort.js';
 import type { Logger } from '../logger.js';
+import { UserError } from '../errors.js';
 import { classifyGeminiError } from './errors.js';
 import { responseToOutcome } from './outcome.js';
 import { buildContents } from './request.js';
@@ -80,6 +81,8 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
         );
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
+        // The gate's own reason (its shared store is down) is for the member as it is.
+        if (err instanceof UserError) throw err;
         failure = classifyGeminiError(err);
       }
       if (failure.kind === 'rate-limited' && failure.retryAfterMs) gate.backOff(failure.retryAfterMs);

@@ -1,5 +1,18 @@
-import { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import { pino } from 'pino';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { DailyUsage } from '../core/results.js';
+import { SHARED_STORE_DOWN } from './present.js';
+import { createRedisClient, RedisHealth, redisAddress, whenReady } from './redis-client.js';
+
+/**
+ * Every Redis key of the bot starts with this. Google's quota belongs to the API key's project,
+ * so processes sharing a key share the prefix (and the quota), and nothing else does.
+ */
+export function redisKeyPrefix(geminiApiKey: string): string {
+  return `banana:${createHash('sha256').update(geminiApiKey).digest('hex').slice(0, 16)}`;
+}
 
 export type WindowHit = { readonly ok: true } | { readonly ok: false; readonly freeAt: number };
 
@@ -69,34 +82,65 @@ end
 redis.call('EXPIRE', key, ttl)
 return 1`;
 
-export function redisLimitBackend(url: string, prefix: string): LimitBackend {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+/**
+ * Limits kept in Redis. Every call answers within REDIS_DEADLINE_MS: when Redis is down or slow,
+ * admission fails with a UserError the member sees at once, instead of the interaction timing out.
+ */
+export function redisLimitBackend(
+  url: string,
+  prefix: string,
+  log: Logger = pino({ level: 'silent' }),
+): LimitBackend {
+  const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'));
   let seq = 0;
   const dayKey = (userId: string, day: string) => `${prefix}:daily:${day}:${userId}`;
+  const answering = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      if (!(await whenReady(redis))) throw new Error(`not connected (${redis.status})`);
+      return await call();
+    } catch (err) {
+      // The outage itself is logged once by RedisHealth; this is one line per refused member.
+      log.warn(
+        { call: what, detail: err instanceof Error ? err.message : String(err) },
+        'Redis did not answer a limits call',
+      );
+      throw new UserError(SHARED_STORE_DOWN);
+    }
+  };
   return {
     async hitWindow(key, limit, windowMs, now) {
       const member = `${now}:${process.pid}:${seq++}`;
       const freeAt = Number(
-        await redis.eval(HIT_WINDOW, 1, `${prefix}:window:${key}`, limit, windowMs, now, member),
+        await answering('hitWindow', () =>
+          redis.eval(HIT_WINDOW, 1, `${prefix}:window:${key}`, limit, windowMs, now, member),
+        ),
       );
       return freeAt === 0 ? { ok: true } : { ok: false, freeAt };
     },
-    async dailyCount(userId, day) {
-      return Number((await redis.get(dayKey(userId, day))) ?? 0);
-    },
-    async reserveDaily(userId, day, limit) {
-      return Number(await redis.eval(RESERVE_DAILY, 1, dayKey(userId, day), limit, 2 * 86_400)) === 1;
-    },
+    dailyCount: (userId, day) =>
+      answering('dailyCount', async () => Number((await redis.get(dayKey(userId, day))) ?? 0)),
+    reserveDaily: (userId, day, limit) =>
+      answering(
+        'reserveDaily',
+        async () => Number(await redis.eval(RESERVE_DAILY, 1, dayKey(userId, day), limit, 2 * 86_400)) === 1,
+      ),
     async addDaily(userId, day, images) {
       const key = dayKey(userId, day);
-      await redis
-        .multi()
-        .incrby(key, images)
-        .expire(key, 2 * 86_400)
-        .exec();
+      try {
+        if (!(await whenReady(redis))) throw new Error(`not connected (${redis.status})`);
+        await redis
+          .multi()
+          .incrby(key, images)
+          .expire(key, 2 * 86_400)
+          .exec();
+      } catch (err) {
+        // The picture is already delivered: a count lost while Redis is away is logged, not thrown.
+        log.warn({ err, userId, images }, 'Redis did not answer; these pictures were not counted today');
+      }
     },
     async close() {
-      await redis.quit().catch(() => undefined);
+      // quit() needs a live connection; without one, stop the reconnection attempts instead.
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -28,3 +28,4 @@ export const RESTARTING = text('queue.restarting');
 export const NOT_STARTED_RESTART = text('queue.notStartedRestart');
 export const INTERRUPTED_RESTART = text('queue.interruptedRestart');
 export const QUEUE_FULL = text('queue.full');
+export const SHARED_STORE_DOWN = text('queue.sharedStoreDown');

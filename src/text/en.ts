@@ -23,6 +23,7 @@ export const en = {
     interruptedRestart:
       'I had to restart while making your picture, so it was not finished. Please try again in a minute.',
     full: 'I am very busy right now: the queue is full. Please try again shortly.',
+    sharedStoreDown: 'My shared limits store is not answering right now. Please try again in a minute.',
   },
   limits: {
     daily: {
