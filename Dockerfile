@@ -15,6 +15,10 @@ ENV NODE_ENV=production DATA_DIR=/data MALLOC_ARENA_MAX=2
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# Not root: the bot needs nothing but its volume. The folder is made before VOLUME so a new named
+# volume starts owned by this user.
+RUN mkdir -p /data && chown node:node /data
+USER node
 VOLUME /data
 # node directly, not npm: npm does not pass SIGTERM on, and the bot drains its queue on SIGTERM.
 CMD ["node", "dist/src/index.js"]

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDiscordClient } from './discord/client.js';
 import { fatalCloseProblem } from './discord/fatal-close.js';
+import { checkDiscordReachable } from './discord/reach.js';
 import { ReplyThrottle } from './discord/reply-throttle.js';
 import { attachRouter } from './discord/router.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
@@ -105,6 +106,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     ctx,
     client,
     async start() {
+      await checkDiscordReachable(config.discordApiUrl, config.discordToken);
       await client.login(config.discordToken);
     },
     async stop() {

@@ -86,6 +86,11 @@ async function main(): Promise<void> {
     await app.start();
   } catch (err) {
     if (stopping) return;
+    if (err instanceof OperatorError) {
+      log.fatal({ event: LogEvent.gatewayFatal }, err.message);
+      log.flush();
+      process.exit(1);
+    }
     const code = (err as { code?: string }).code ?? '';
     const closeCode = FATAL_LOGIN[code];
     const problem = closeCode === undefined ? undefined : fatalCloseProblem(closeCode);

@@ -2,6 +2,8 @@ import dotenv from 'dotenv';
 import { REST, Routes, type APIApplication } from 'discord.js';
 import { commands } from '../../commands/index.js';
 import { ConfigError, loadConfigFromEnvironment } from '../config.js';
+import { OperatorError } from '../errors.js';
+import { checkDiscordReachable } from './reach.js';
 
 /**
  * `npm run register`: sends every command's JSON to Discord, to one server when DISCORD_GUILD_ID is
@@ -10,6 +12,7 @@ import { ConfigError, loadConfigFromEnvironment } from '../config.js';
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   const config = loadConfigFromEnvironment({ requireGemini: false });
+  await checkDiscordReachable(config.discordApiUrl, config.discordToken);
   const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
   const app = (await rest.get(Routes.currentApplication())) as APIApplication;
   const body = commands.map((c) => c.data);
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof OperatorError) console.error(err.message);
   else console.error(`Could not register the commands: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -47,5 +49,55 @@ describe('start-up errors an operator must fix', () => {
     expect(code).toBe(1);
     expect(output).toContain(`DATA_DIR ${file} is a file, not a folder.`);
     expect(output).not.toMatch(/^ {4}at /m);
+  });
+});
+
+/** Accepts connections and never answers: a firewall that drops, a proxy that hangs. */
+async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('a Discord address that accepts connections and never answers', () => {
+  test('the bot says within seconds which address it could not reach, and exits 1', async () => {
+    const silent = await silentServer();
+    try {
+      const started = Date.now();
+      const bot = startBotProcess({ ...env, DISCORD_API_URL: silent.url }, { dataDir: newDir() });
+      expect(await bot.exited()).toBe(1);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(bot.output()).toContain(`Could not reach Discord at ${silent.url} (no answer within 5 s)`);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('npm run register says the same instead of a minute of silence', async () => {
+    const silent = await silentServer();
+    try {
+      const started = Date.now();
+      const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/discord/register.js')], {
+        env: { PATH: process.env.PATH, ...env, DISCORD_API_URL: silent.url },
+        cwd: newDir(),
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(output).toContain(`Could not reach Discord at ${silent.url}`);
+    } finally {
+      await silent.close();
+    }
   });
 });
