@@ -14,12 +14,30 @@ const NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
-interface GoogleErrorBody {
-  error?: {
-    code?: number;
-    message?: string;
-    status?: string;
-    details?: { '@type'?: string; retryDelay?: string; reason?: string }[];
+/** The parts of Google's error body the classifier reads, each checked: the body is trusted for nothing. */
+interface GoogleError {
+  readonly status: string;
+  readonly message: string;
+  readonly details: readonly { readonly type: string; readonly retryDelay?: string; readonly reason?: string }[];
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Reads `{error: {...}}`, also when wrapped in an array, with any field missing or of the wrong type. */
+function readGoogleError(body: unknown): GoogleError | undefined {
+  const outer = Array.isArray(body) ? (body as unknown[])[0] : body;
+  const error = isRecord(outer) ? outer.error : undefined;
+  if (!isRecord(error)) return undefined;
+  const rawDetails = Array.isArray(error.details) ? (error.details as unknown[]) : [];
+  return {
+    status: str(error.status),
+    message: str(error.message),
+    details: rawDetails.filter(isRecord).map((d) => ({
+      type: str(d['@type']),
+      ...(typeof d.retryDelay === 'string' ? { retryDelay: d.retryDelay } : {}),
+      ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+    })),
   };
 }
 
@@ -30,12 +48,11 @@ export function parseRetryDelay(value: string | undefined): number | undefined {
   return m?.[1] ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
-function parseBody(message: string): GoogleErrorBody | undefined {
-  const start = message.indexOf('{');
+function parseBody(message: string): GoogleError | undefined {
+  const start = message.search(/[[{]/);
   if (start < 0) return undefined;
   try {
-    const body = JSON.parse(message.slice(start)) as unknown;
-    return typeof body === 'object' && body !== null ? (body as GoogleErrorBody) : undefined;
+    return readGoogleError(JSON.parse(message.slice(start)) as unknown);
   } catch {
     return undefined;
   }
@@ -58,6 +75,15 @@ function errorCode(err: unknown): string | undefined {
  * cannot carry the API key.
  */
 export function classifyGeminiError(err: unknown, opts: { timedOut?: boolean } = {}): GeminiFailure {
+  try {
+    return classify(err, opts);
+  } catch {
+    // Never throws: an error the classifier cannot read is still an answer for the member.
+    return { kind: 'unknown', message: 'unreadable error from the Gemini client', retryable: false };
+  }
+}
+
+function classify(err: unknown, opts: { timedOut?: boolean }): GeminiFailure {
   const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
   if (opts.timedOut || name === 'AbortError' || name === 'TimeoutError') {
     return { kind: 'timeout', message: 'Gemini did not answer in time', retryable: true };
@@ -81,11 +107,11 @@ export function classifyGeminiError(err: unknown, opts: { timedOut?: boolean } =
     };
   }
 
-  const body = parseBody(err instanceof Error ? err.message : '');
-  const details = body?.error?.details ?? [];
-  const googleStatus = body?.error?.status ?? '';
-  const text = (body?.error?.message ?? '').slice(0, 300);
-  const retryAfterMs = parseRetryDelay(details.find((d) => d['@type']?.endsWith('RetryInfo'))?.retryDelay);
+  const body = parseBody(err instanceof Error ? String(err.message) : '');
+  const details = body?.details ?? [];
+  const googleStatus = body?.status ?? '';
+  const text = (body?.message ?? '').slice(0, 300);
+  const retryAfterMs = parseRetryDelay(details.find((d) => d.type.endsWith('RetryInfo'))?.retryDelay);
   const summary = `${status} ${googleStatus}${text ? `: ${text}` : ''}`.trim();
   const reason = details.find((d) => d.reason)?.reason ?? '';
 

@@ -83,6 +83,63 @@ describe('classifyGeminiError', () => {
   });
 });
 
+describe('classifyGeminiError on bodies of unexpected shapes', () => {
+  test.each<[string, unknown]>([
+    ['details that is not an array', { error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: 'soon' } }],
+    [
+      'null entries in details',
+      { error: { code: 429, details: [null, 7, { '@type': null, retryDelay: 5 }] } },
+    ],
+    [
+      'an array-wrapped error',
+      [{ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'slow down' } }],
+    ],
+    ['an error that is a string', { error: 'quota' }],
+    ['a message that is an object', { error: { code: 429, message: { text: 'x' } } }],
+    ['JSON null', null],
+  ])('a 429 with %s is still a retryable rate limit that pauses the gate', (_, body) => {
+    const failure = classifyGeminiError(apiError(429, body));
+    expect(failure).toMatchObject({ kind: 'rate-limited', status: 429, retryable: true });
+  });
+
+  test('an array-wrapped 429 still yields its RetryInfo delay', () => {
+    const body = [
+      google(429, 'RESOURCE_EXHAUSTED', 'x', [{ '@type': 'google.rpc.RetryInfo', retryDelay: '2s' }]),
+    ];
+    expect(classifyGeminiError(apiError(429, body))).toMatchObject({ retryAfterMs: 2000 });
+  });
+
+  test.each<[string, unknown]>([
+    [
+      'an object whose getters throw',
+      Object.defineProperty({}, 'name', {
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
+    ],
+    [
+      'a status getter that throws',
+      Object.defineProperty({ name: 'ApiError' }, 'status', {
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
+    ],
+    [
+      'a revoked proxy',
+      (() => {
+        const p = Proxy.revocable({}, {});
+        p.revoke();
+        return p.proxy;
+      })(),
+    ],
+  ])('%s is classified, never thrown', (_, err) => {
+    expect(() => classifyGeminiError(err)).not.toThrow();
+    expect(classifyGeminiError(err).kind).toBe('unknown');
+  });
+});
+
 describe('parseRetryDelay', () => {
   test.each([
     ['53s', 53_000],
