@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { DeliveryTarget, JobStatus } from './types.js';
+import type { DeliveryTarget, JobStatus } from '../core/job.js';
 
 /**
  * A token bucket shared by every job's progress edits. discord.js sends at most 50 requests a
