@@ -12,7 +12,7 @@ import type { HistoryTurn } from '../core/conversation.js';
 import type { InputSource } from '../core/job.js';
 import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
-import { maxInputImages } from '../gemini/request.js';
+import { maxReferenceImages } from '../core/models.js';
 import { attachmentSource, isImageAttachment } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { decideRefine } from './refine-decision.js';
@@ -122,7 +122,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   }
   const extra = [...message.attachments.values()].filter(isImageAttachment);
   // The picture being refined is one of the model's input images too.
-  const room = maxInputImages(ctx.config.geminiModel) - 1;
+  const room = maxReferenceImages(ctx.config.geminiModel) - 1;
   if (extra.length > room) {
     await message.reply({
       content: `⚠️ I can take at most ${room} extra image${room === 1 ? '' : 's'} with a refine (the picture itself is one more).`,
