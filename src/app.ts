@@ -7,7 +7,9 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDiscordClient } from './discord/client.js';
 import { attachRouter } from './discord/router.js';
+import { ModelRoster } from './core/model-roster.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
+import { checkOfferedModels } from './gemini/model-check.js';
 import { createImageLoader } from './images/load.js';
 import { sniffType } from './images/sniff.js';
 import { Spool } from './images/spool.js';
@@ -43,9 +45,10 @@ export function createApp(config: Config, log: Logger): App {
     id: `${quotaId}:gemini`,
     log,
   });
+  const models = new ModelRoster(config.geminiModels, config.geminiModelsSetting);
   const gemini = createGeminiAdapter({
     apiKey: config.geminiApiKey,
-    model: config.geminiModel,
+    models,
     baseUrl: config.geminiBaseUrl,
     timeoutMs: config.geminiTimeoutMs,
     retry: {
@@ -75,12 +78,24 @@ export function createApp(config: Config, log: Logger): App {
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
   });
-  const ctx: AppContext = { config, log, pipeline, store, newJobId: () => randomBytes(4).toString('hex') };
+  const ctx: AppContext = {
+    config,
+    log,
+    pipeline,
+    store,
+    models,
+    newJobId: () => randomBytes(4).toString('hex'),
+  };
   const client = createDiscordClient(config);
   attachRouter(client, commands, ctx);
   client.once(Events.ClientReady, (c) =>
     log.info(
-      { event: LogEvent.botOnline, user: c.user.tag, guilds: c.guilds.cache.size, model: config.geminiModel },
+      {
+        event: LogEvent.botOnline,
+        user: c.user.tag,
+        guilds: c.guilds.cache.size,
+        model: models.defaultModel,
+      },
       'bot is online',
     ),
   );
@@ -96,6 +111,8 @@ export function createApp(config: Config, log: Logger): App {
     ctx,
     client,
     async start() {
+      // Before login: a bot whose every model is gone must not go online (NoUsableModelError).
+      await checkOfferedModels(gemini, models, log);
       await client.login(config.discordToken);
     },
     async stop() {

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { ModelRoster } from './core/model-roster.js';
 import type { JobPipeline } from './jobs/pipeline.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -9,5 +10,7 @@ export interface AppContext {
   readonly log: Logger;
   readonly pipeline: JobPipeline;
   readonly store: Store;
+  /** The models offered right now (the configured ones less those found gone at start-up). */
+  readonly models: ModelRoster;
   newJobId(): string;
 }

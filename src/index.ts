@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment } from './config.js';
+import { NoUsableModelError } from './gemini/model-check.js';
 import { createLogger } from './logger.js';
 import { LogEvent } from './log-events.js';
 
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
+    if (err instanceof NoUsableModelError) {
+      log.fatal({ event: LogEvent.noUsableModel }, err.message);
+      log.flush();
+      process.exit(1);
+    }
     const code = (err as { code?: string }).code ?? '';
     log.fatal({ code }, FATAL_LOGIN[code] ?? `could not connect to Discord: ${(err as Error).message}`);
     log.flush();

@@ -10,6 +10,13 @@ export const LogEvent = {
   gatewayResumed: 'gateway.resumed',
   shutdownStarted: 'shutdown.started',
   shutdownFinished: 'shutdown.finished',
+  geminiModelFound: 'gemini.model.found',
+  geminiModelNotFound: 'gemini.model.not-found',
+  geminiModelUnknown: 'gemini.model.unknown',
+  geminiModelLookupUnavailable: 'gemini.model.lookup-unavailable',
+  geminiModelShutDown: 'gemini.model.shut-down',
+  geminiModelStillListed: 'gemini.model.still-listed',
+  noUsableModel: 'gemini.model.none-usable',
 } as const;
 
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];

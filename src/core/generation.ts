@@ -101,6 +101,20 @@ export interface GenerateOptions {
 
 /** The model behind the jobs; the Gemini adapter is the one implementation. */
 export interface GeminiAdapter {
+  /** The default model: where a request without `model` goes. */
   readonly model: string;
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<Outcome>;
+}
+
+/** What the Models API says about one model id. */
+export type ModelLookup =
+  | { readonly kind: 'found'; readonly model: string; readonly displayName?: string }
+  /** Google does not serve it to this key; `usable` lists the image models the key can use. */
+  | { readonly kind: 'not-found'; readonly model: string; readonly usable: readonly string[] }
+  /** The lookup could not be made (network, 5xx, a gateway without the endpoint, the deadline). */
+  | { readonly kind: 'unavailable'; readonly model: string; readonly reason: string };
+
+/** The Models API, through the adapter (the only importer of @google/genai). */
+export interface ModelDirectory {
+  lookUpModel(model: string, signal?: AbortSignal): Promise<ModelLookup>;
 }

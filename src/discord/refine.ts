@@ -122,7 +122,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   }
   const extra = [...message.attachments.values()].filter(isImageAttachment);
   // The picture being refined is one of the model's input images too.
-  const room = maxReferenceImages(ctx.config.geminiModel) - 1;
+  const room = maxReferenceImages(ctx.models.defaultModel) - 1;
   if (extra.length > room) {
     await message.reply({
       content: `⚠️ I can take at most ${room} extra image${room === 1 ? '' : 's'} with a refine (the picture itself is one more).`,
