@@ -44,7 +44,7 @@ describe('slash commands end to end', () => {
     const file = world.discord.fetchAttachment(message.attachments[0]!.url);
     const meta = await sharp(file).metadata();
     expect(meta.format).toBe('png');
-    expect([meta.width, meta.height]).toEqual([1344, 768]);
+    expect([meta.width, meta.height]).toEqual([1376, 768]);
     expect(message.attachments[0]!.filename).toMatch(/\.png$/);
     expect(message.content).toContain('a red fox in snow');
     expect(world.gemini.requests[0]!.texts).toEqual(['a red fox in snow']);
