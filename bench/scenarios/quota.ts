@@ -72,7 +72,7 @@ export async function quotaScenario(tap: HttpTap): Promise<ScenarioReport> {
 async function singleProcess(tap: HttpTap): Promise<QuotaRun> {
   return withWorld({ env: QUOTA_ENV, gemini: { quotaRpm: RPM } }, async (world) => {
     world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+    await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const since = performance.now();
     const started = Date.now();
     await dispatchAll([{ discord: world.discord, users: benchUsers(USERS) }], JOBS);
@@ -86,7 +86,7 @@ async function twoProcesses(tap: HttpTap): Promise<QuotaRun> {
   await flushRedis();
   return withWorld({ env: { ...QUOTA_ENV, REDIS_URL }, gemini: { quotaRpm: RPM } }, async (world, extras) => {
     world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+    await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const second = await extras.startWithOwnDiscord(world.env);
     const bots: BotProcess[] = [world.bot, second.bot];
     const since = performance.now();
