@@ -9,7 +9,9 @@ import { fatalCloseProblem } from './discord/fatal-close.js';
 import { checkDiscordReachable } from './discord/reach.js';
 import { ReplyThrottle } from './discord/reply-throttle.js';
 import { attachRouter } from './discord/router.js';
+import { ModelRoster } from './core/model-roster.js';
 import { createGeminiAdapter } from './gemini/adapter.js';
+import { checkOfferedModels } from './gemini/model-check.js';
 import { createImageLoader } from './images/load.js';
 import { sniffType } from './images/sniff.js';
 import { Spool } from './images/spool.js';
@@ -51,9 +53,10 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     id: `${quotaId}:gemini`,
     log,
   });
+  const models = new ModelRoster(config.geminiModels, config.geminiModelsSetting);
   const gemini = createGeminiAdapter({
     apiKey: config.geminiApiKey,
-    model: config.geminiModel,
+    models,
     baseUrl: config.geminiBaseUrl,
     timeoutMs: config.geminiTimeoutMs,
     retry: {
@@ -83,12 +86,17 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
   });
-  const ctx: AppContext = { config, log, pipeline, store, replyThrottle: new ReplyThrottle() };
+  const ctx: AppContext = { config, log, pipeline, store, models, replyThrottle: new ReplyThrottle() };
   const client = createDiscordClient(config);
   attachRouter(client, commands, ctx);
   client.once(Events.ClientReady, (c) =>
     log.info(
-      { event: LogEvent.botOnline, user: c.user.tag, guilds: c.guilds.cache.size, model: config.geminiModel },
+      {
+        event: LogEvent.botOnline,
+        user: c.user.tag,
+        guilds: c.guilds.cache.size,
+        model: models.defaultModel,
+      },
       'bot is online',
     ),
   );
@@ -107,6 +115,8 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     client,
     async start() {
       await checkDiscordReachable(config.discordApiUrl, config.discordToken);
+      // Before login: a bot whose every model is gone must not go online (NoUsableModelError).
+      await checkOfferedModels(gemini, models, log);
       await client.login(config.discordToken);
     },
     async stop() {

@@ -1,10 +1,19 @@
 import { z } from 'zod';
+import type { ModelSetting, OfferedModel } from './core/model-roster.js';
+import { DEFAULT_MODEL, modelInfo } from './core/models.js';
+
+export type { OfferedModel } from './core/model-roster.js';
 
 /** Every setting the bot reads. Nothing else in the code base looks at process.env. */
 export interface Config {
   readonly discordToken: string;
   readonly geminiApiKey: string;
+  /** The default model: the first of geminiModels. */
   readonly geminiModel: string;
+  /** The models offered, in order; never empty. */
+  readonly geminiModels: readonly OfferedModel[];
+  /** The setting that named them, for operator messages. */
+  readonly geminiModelsSetting: ModelSetting;
   readonly discordGuildId: string | undefined;
   readonly discordApiUrl: string;
   readonly geminiBaseUrl: string | undefined;
@@ -49,9 +58,59 @@ const HINTS: Record<string, string> = {
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
   REDIS_KEY_TTL_MS:
     'milliseconds from 1000 to 604800000 that the shared quota state outlives the last Gemini call, or leave it unset for 600000 (10 minutes)',
+  GEMINI_MODELS: `a comma list of short-name=model entries such as fast=${DEFAULT_MODEL},pro=gemini-3-pro-image; the first is the default`,
 };
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const MODEL_ID = /^[a-z0-9][a-z0-9.-]*$/;
+const SHORT_NAME = /^[a-z0-9-]{1,25}$/;
+
+/** A short name for a model listed without one: the catalogue's, else the id without gemini-/-image. */
+function shortNameFor(model: string): string {
+  const info = modelInfo(model);
+  if (info.known) return info.shortName;
+  const trimmed = model
+    .replace(/^gemini-/, '')
+    .replace(/-image$/, '')
+    .replace(/\./g, '-');
+  return trimmed.slice(0, 25).replace(/-+$/, '') || 'default';
+}
+
+/** GEMINI_MODELS: `name=model` or bare `model` entries; names become Discord choice names. */
+const offeredModels = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .transform((value, ctx) => {
+      const entries: OfferedModel[] = [];
+      let refused = 0;
+      const refuse = (message: string) => {
+        refused++;
+        ctx.addIssue({ code: 'custom', message });
+      };
+      for (const raw of value.split(',').map((s) => s.trim())) {
+        if (raw === '') continue;
+        const eq = raw.indexOf('=');
+        const model = (eq < 0 ? raw : raw.slice(eq + 1)).trim().toLowerCase();
+        const name = eq < 0 ? shortNameFor(model) : raw.slice(0, eq).trim();
+        if (!MODEL_ID.test(model)) {
+          refuse(`"${raw}": "${model}" is not a model name such as ${DEFAULT_MODEL}`);
+        } else if (!SHORT_NAME.test(name)) {
+          refuse(`"${raw}": the short name "${name}" must be 1-25 lowercase letters, digits or -`);
+        } else if (entries.some((e) => e.name === name)) {
+          refuse(`the short name "${name}" is used twice`);
+        } else if (entries.some((e) => e.model === model)) {
+          refuse(`${model} is listed twice`);
+        } else {
+          entries.push(Object.freeze({ name, model }));
+        }
+      }
+      if (entries.length === 0 && refused === 0) refuse('lists no model');
+      return entries;
+    })
+    .optional(),
+);
+
 const str = () => z.preprocess(emptyToUndefined, z.string().trim());
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
@@ -80,11 +139,9 @@ const schema = z.object({
   GEMINI_API_KEY: str().pipe(z.string().min(10, 'looks too short to be an API key')),
   GEMINI_MODEL: z.preprocess(
     emptyToUndefined,
-    z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be a model name such as gemini-2.5-flash-image')
-      .default('gemini-2.5-flash-image'),
+    z.string().regex(MODEL_ID, `must be a model name such as ${DEFAULT_MODEL}`).optional(),
   ),
+  GEMINI_MODELS: offeredModels,
   DISCORD_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
   DISCORD_API_URL: z.preprocess(
     emptyToUndefined,
@@ -152,10 +209,26 @@ export function loadConfig(
   for (const id of e.ALLOWED_GUILDS) {
     if (!/^\d{17,20}$/.test(id)) throw new ConfigError([`ALLOWED_GUILDS entry "${id}" is not a server id`]);
   }
+  const models = e.GEMINI_MODELS ?? [
+    Object.freeze({
+      name: modelInfo(e.GEMINI_MODEL ?? DEFAULT_MODEL).known
+        ? shortNameFor(e.GEMINI_MODEL ?? DEFAULT_MODEL)
+        : 'default',
+      model: e.GEMINI_MODEL ?? DEFAULT_MODEL,
+    }),
+  ];
+  const [first] = models as [OfferedModel];
+  if (e.GEMINI_MODELS && e.GEMINI_MODEL !== undefined && e.GEMINI_MODEL !== first.model) {
+    throw new ConfigError([
+      `GEMINI_MODEL (${e.GEMINI_MODEL}) and GEMINI_MODELS (whose first entry, the default, is ${first.model}) disagree: remove GEMINI_MODEL, or make it the first entry of GEMINI_MODELS`,
+    ]);
+  }
   return Object.freeze({
     discordToken: e.DISCORD_TOKEN,
     geminiApiKey: e.GEMINI_API_KEY,
-    geminiModel: e.GEMINI_MODEL,
+    geminiModel: first.model,
+    geminiModels: Object.freeze([...models]),
+    geminiModelsSetting: e.GEMINI_MODELS ? 'GEMINI_MODELS' : 'GEMINI_MODEL',
     discordGuildId: e.DISCORD_GUILD_ID,
     discordApiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
     geminiBaseUrl: e.GEMINI_BASE_URL?.replace(/\/+$/, ''),

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { ModelRoster } from './core/model-roster.js';
 import type { JobPipeline } from './jobs/pipeline.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -12,4 +13,6 @@ export interface AppContext {
   readonly store: Store;
   /** Public refusals to messages: at most one per member per minute. */
   readonly replyThrottle: ReplyThrottle;
+  /** The models offered right now (the configured ones less those found gone at start-up). */
+  readonly models: ModelRoster;
 }

@@ -4,6 +4,7 @@ import { createApp, type App } from './app.js';
 import { fatalCloseProblem } from './discord/fatal-close.js';
 import { ConfigError, loadConfigFromEnvironment } from './config.js';
 import { OperatorError } from './errors.js';
+import { NoUsableModelError } from './gemini/model-check.js';
 import { createLogger } from './logger.js';
 import { LogEvent } from './log-events.js';
 
@@ -86,6 +87,11 @@ async function main(): Promise<void> {
     await app.start();
   } catch (err) {
     if (stopping) return;
+    if (err instanceof NoUsableModelError) {
+      log.fatal({ event: LogEvent.noUsableModel }, err.message);
+      log.flush();
+      process.exit(1);
+    }
     if (err instanceof OperatorError) {
       log.fatal({ event: LogEvent.gatewayFatal }, err.message);
       log.flush();

@@ -14,6 +14,13 @@ export const LogEvent = {
   shutdownFinished: 'shutdown.finished',
   redisUnavailable: 'redis.unavailable',
   redisRecovered: 'redis.recovered',
+  geminiModelFound: 'gemini.model.found',
+  geminiModelNotFound: 'gemini.model.not-found',
+  geminiModelUnknown: 'gemini.model.unknown',
+  geminiModelLookupUnavailable: 'gemini.model.lookup-unavailable',
+  geminiModelShutDown: 'gemini.model.shut-down',
+  geminiModelStillListed: 'gemini.model.still-listed',
+  noUsableModel: 'gemini.model.none-usable',
 } as const;
 
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];

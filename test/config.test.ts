@@ -18,7 +18,8 @@ describe('loadConfig', () => {
   test('the two required values are enough; everything else has the documented default', () => {
     const config = loadConfig(base);
     expect(config).toMatchObject({
-      geminiModel: 'gemini-2.5-flash-image',
+      geminiModel: 'gemini-3.1-flash-image',
+      geminiModels: [{ name: 'flash', model: 'gemini-3.1-flash-image' }],
       discordApiUrl: 'https://discord.com/api',
       geminiBaseUrl: undefined,
       geminiRpm: 10,
@@ -74,6 +75,65 @@ describe('loadConfig', () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatch(/^SHUTDOWN_GRACE_MS is not valid.*at most 25000.*29 s/);
     expect(loadConfig({ ...base, SHUTDOWN_GRACE_MS: '25000' }).shutdownGraceMs).toBe(25_000);
+  });
+
+  test.each([
+    ['gemini-3-pro-image', [{ name: 'pro', model: 'gemini-3-pro-image' }]],
+    ['gemini-nano-banana-9', [{ name: 'default', model: 'gemini-nano-banana-9' }]],
+  ])(
+    'GEMINI_MODEL=%s alone offers that one model, named from the catalogue or "default"',
+    (model, offered) => {
+      expect(loadConfig({ ...base, GEMINI_MODEL: model })).toMatchObject({
+        geminiModel: model,
+        geminiModels: offered,
+      });
+    },
+  );
+
+  test.each([
+    [
+      'fast=gemini-3.1-flash-image, pro=gemini-3-pro-image',
+      [
+        { name: 'fast', model: 'gemini-3.1-flash-image' },
+        { name: 'pro', model: 'gemini-3-pro-image' },
+      ],
+    ],
+    [
+      'gemini-3-pro-image,gemini-3.1-flash-lite-image,gemini-nano-banana-2.1',
+      [
+        { name: 'pro', model: 'gemini-3-pro-image' },
+        { name: 'lite', model: 'gemini-3.1-flash-lite-image' },
+        { name: 'nano-banana-2-1', model: 'gemini-nano-banana-2.1' },
+      ],
+    ],
+    ['cheap=gemini-3.1-flash-lite-image,', [{ name: 'cheap', model: 'gemini-3.1-flash-lite-image' }]],
+  ])('GEMINI_MODELS=%s is offered in order, the first as the default', (value, offered) => {
+    const config = loadConfig({ ...base, GEMINI_MODELS: value });
+    expect(config.geminiModels).toEqual(offered);
+    expect(config.geminiModel).toBe(offered[0]!.model);
+  });
+
+  test.each([
+    ['Fast=gemini-3.1-flash-image', /short name "Fast" must be 1-25 lowercase letters/],
+    ['a-name-that-is-far-too-long=gemini-3.1-flash-image', /1-25 lowercase/],
+    ['=gemini-3.1-flash-image', /short name ""/],
+    ['x=gemini-3.1-flash-image,x=gemini-3-pro-image', /short name "x" is used twice/],
+    ['a=gemini-3-pro-image,b=gemini-3-pro-image', /gemini-3-pro-image is listed twice/],
+    ['fast=Gemini 3', /"Gemini 3" is not a model name|"gemini 3" is not a model name/],
+    [',', /lists no model/],
+  ])('GEMINI_MODELS=%s is refused with a readable reason', (value, reason) => {
+    const list = problems({ ...base, GEMINI_MODELS: value });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^GEMINI_MODELS is not valid/);
+    expect(list[0]).toMatch(reason);
+  });
+
+  test('GEMINI_MODEL may repeat the default of GEMINI_MODELS, but not contradict it', () => {
+    const models = 'fast=gemini-3.1-flash-image,pro=gemini-3-pro-image';
+    expect(problems({ ...base, GEMINI_MODELS: models, GEMINI_MODEL: 'gemini-3.1-flash-image' })).toEqual([]);
+    expect(problems({ ...base, GEMINI_MODELS: models, GEMINI_MODEL: 'gemini-3-pro-image' })[0]).toMatch(
+      /GEMINI_MODEL .* and GEMINI_MODELS .* disagree/,
+    );
   });
 
   test('lists and numbers are parsed', () => {

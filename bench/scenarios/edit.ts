@@ -23,7 +23,7 @@ export async function editScenario(tap: HttpTap): Promise<ScenarioReport> {
   };
   return withWorld({ env: { GEMINI_CONCURRENCY: '1' } }, async (world) => {
     world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+    await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const pid = world.bot.child.pid!;
     const timelines: JobTimeline[] = [];
     let ioBefore = readProcessIo(pid);
@@ -42,7 +42,7 @@ export async function editScenario(tap: HttpTap): Promise<ScenarioReport> {
     const durations = await runBaselineClient({
       baseUrl: world.gemini.baseUrl,
       apiKey: world.secrets.apiKey,
-      model: 'gemini-2.5-flash-image',
+      model: 'gemini-3.1-flash-image',
       prompt: 'baseline edit',
       imagePaths: inputPaths().map((path, i) => ({ path, mimeType: inputs[i]!.contentType })),
       calls: WARM_UP + JOBS,

@@ -9,7 +9,7 @@ const LATENCY_MS = 200;
 export async function fairnessScenario(): Promise<ScenarioReport> {
   return withWorld({ env: { GEMINI_CONCURRENCY: '1' } }, async (world) => {
     world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+    await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const { alice, bob } = world.discord.users;
     const queuedBy = (userId: string) =>
       world.bot.logs().filter((l) => l.msg === 'job queued' && l.userId === userId);

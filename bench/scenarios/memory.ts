@@ -90,7 +90,7 @@ async function measure(label: string, env: Record<string, string>, inputs: Input
   const fullEnv = { GEMINI_CONCURRENCY: '2', MAX_QUEUE: '1000', USER_RPM: '1000', ...env };
   return withWorld({ env: fullEnv }, async (world) => {
     world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+    await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const pid = world.bot.child.pid!;
     const idle = readProcessMemory(pid);
     const sampler = new MemorySampler(pid, 50).start();

@@ -31,8 +31,8 @@ interface Variant {
 
 const VARIANTS: readonly Variant[] = [
   {
-    label: '1 MP (1024x1024 PNG, gemini-2.5-flash-image)',
-    model: 'gemini-2.5-flash-image',
+    label: '1 MP (1024x1024 PNG, gemini-3.1-flash-image)',
+    model: 'gemini-3.1-flash-image',
     behaviour: { kind: 'image', latencyMs: LATENCY_MS },
     jobs: 50,
     // A bot runs for days: measure it warmed up (V8 optimises hot code after many calls), and warm
@@ -41,8 +41,8 @@ const VARIANTS: readonly Variant[] = [
     target: 'primary',
   },
   {
-    label: '1 MP noise PNG (1024x1024, ~3 MiB stored, gemini-2.5-flash-image)',
-    model: 'gemini-2.5-flash-image',
+    label: '1 MP noise PNG (1024x1024, ~3 MiB stored, gemini-3.1-flash-image)',
+    model: 'gemini-3.1-flash-image',
     behaviour: { kind: 'image', latencyMs: LATENCY_MS, bytes: 1.5 * MiB },
     jobs: 50,
     warmUp: 10,
@@ -88,8 +88,8 @@ export async function overheadScenario(tap: HttpTap): Promise<ScenarioReport> {
   let error: string | undefined;
   try {
     await withWorld({ env: { GEMINI_CONCURRENCY: '1' } }, async (world) => {
-      await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
-      let model = 'gemini-2.5-flash-image';
+      await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
+      let model = 'gemini-3.1-flash-image';
       for (const variant of VARIANTS) {
         if (variant.model !== model) {
           await world.bot.stop('SIGKILL');

@@ -76,7 +76,7 @@ export async function quotaScenario(tap: HttpTap): Promise<ScenarioReport> {
 async function singleProcess(tap: HttpTap): Promise<QuotaRun> {
   return withWorld({ env: QUOTA_ENV, gemini: { quotaRpm: RPM } }, async (world) => {
     world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+    await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const since = performance.now();
     const started = Date.now();
     await dispatchAll([{ discord: world.discord, users: benchUsers(USERS) }], JOBS);
@@ -94,7 +94,7 @@ async function twoProcesses(tap: HttpTap): Promise<QuotaRun> {
       async (world, extras) => {
         apiKey = world.secrets.apiKey;
         world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-        await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+        await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
         const second = await extras.startWithOwnDiscord(world.env);
         const bots: BotProcess[] = [world.bot, second.bot];
         const since = performance.now();

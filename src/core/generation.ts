@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn, StoredPart } from './conversation.js';
 import type { GeneratedImage, ImageInput } from './images.js';
+import type { ImageSize, ThinkingLevel } from './models.js';
 
 /** What a job asks of the model; the Gemini adapter turns it into a request. */
 export interface GenerateRequest {
@@ -10,6 +11,14 @@ export interface GenerateRequest {
   /** Earlier turns, oldest first; the last one's image comes as previousImage. */
   readonly history?: readonly HistoryTurn[];
   readonly previousImage?: ImageInput | undefined;
+  /** The model to ask; default: the first one offered (GEMINI_MODELS / GEMINI_MODEL). */
+  readonly model?: string | undefined;
+  /** Output size; sent only to models that take it (see the catalogue in models.ts). */
+  readonly imageSize?: ImageSize | undefined;
+  /** Sent only to models with a thinking level (3.1 Flash). */
+  readonly thinkingLevel?: ThinkingLevel | undefined;
+  /** Ground the picture in Google Search (`tools: [{ googleSearch: {} }]`) where the model can. */
+  readonly search?: boolean | undefined;
 }
 
 export type RefusalSource = 'prompt' | 'output';
@@ -18,6 +27,14 @@ export interface Usage {
   readonly promptTokens: number;
   readonly outputTokens: number;
   readonly totalTokens: number;
+  /** Thinking tokens, billed as output (usageMetadata.thoughtsTokenCount). */
+  readonly thoughtsTokens?: number;
+}
+
+/** What Google Search grounding found: the queries it ran and the pages (or image pages) it used. */
+export interface Grounding {
+  readonly queries: readonly string[];
+  readonly sources: readonly { readonly uri: string; readonly title?: string }[];
 }
 
 /** Every Gemini answer becomes exactly one of these; delivery switches on kind. */
@@ -29,8 +46,17 @@ export type Outcome =
       /** The model turn as it must be replayed later (signatures kept, images by index). */
       readonly modelParts: readonly StoredPart[];
       readonly usage?: Usage;
+      /** The model that answered (the adapter sets it). */
+      readonly model?: string;
+      readonly grounding?: Grounding;
     }
-  | { readonly kind: 'text'; readonly text: string; readonly usage?: Usage }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      readonly usage?: Usage;
+      readonly model?: string;
+      readonly grounding?: Grounding;
+    }
   | {
       readonly kind: 'refused';
       readonly source: RefusalSource;
@@ -75,6 +101,20 @@ export interface GenerateOptions {
 
 /** The model behind the jobs; the Gemini adapter is the one implementation. */
 export interface GeminiAdapter {
+  /** The default model: where a request without `model` goes. */
   readonly model: string;
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<Outcome>;
+}
+
+/** What the Models API says about one model id. */
+export type ModelLookup =
+  | { readonly kind: 'found'; readonly model: string; readonly displayName?: string }
+  /** Google does not serve it to this key; `usable` lists the image models the key can use. */
+  | { readonly kind: 'not-found'; readonly model: string; readonly usable: readonly string[] }
+  /** The lookup could not be made (network, 5xx, a gateway without the endpoint, the deadline). */
+  | { readonly kind: 'unavailable'; readonly model: string; readonly reason: string };
+
+/** The Models API, through the adapter (the only importer of @google/genai). */
+export interface ModelDirectory {
+  lookUpModel(model: string, signal?: AbortSignal): Promise<ModelLookup>;
 }

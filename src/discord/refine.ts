@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import type { InputSource } from '../core/job.js';
 import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
-import { maxInputImages } from '../gemini/request.js';
+import { maxReferenceImages } from '../core/models.js';
 import type { Logger } from '../logger.js';
 import { attachmentSource, isImageAttachment } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
@@ -116,7 +116,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   const prompt = cleanPrompt(instruction || 'Refine this picture.');
   const extra = [...message.attachments.values()].filter(isImageAttachment);
   // The picture being refined is one of the model's input images too.
-  const room = maxInputImages(ctx.config.geminiModel) - 1;
+  const room = maxReferenceImages(ctx.models.defaultModel) - 1;
   if (extra.length > room) {
     throw new UserError(text('refine.tooManyImages', { count: room }));
   }

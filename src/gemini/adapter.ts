@@ -1,24 +1,30 @@
-import { GoogleGenAI, type Content } from '@google/genai';
+import { GoogleGenAI, type Content, type GenerateContentConfig } from '@google/genai';
 import type {
   GeminiAdapter,
   GeminiFailure,
   GeminiGate,
   GenerateOptions,
+  ModelDirectory,
   Outcome,
 } from '../core/generation.js';
 import type { SniffImageType } from '../core/images.js';
+import type { ModelRoster } from '../core/model-roster.js';
 import { raceAbort, sleep } from '../core/abort.js';
 import type { Logger } from '../logger.js';
 import { UserError } from '../errors.js';
+import { LogEvent } from '../log-events.js';
 import { classifyGeminiError } from './errors.js';
 import { responseToOutcome } from './outcome.js';
-import { buildContents } from './request.js';
+import { lookUpModel } from './model-lookup.js';
+import { modelGoneMessage } from './model-messages.js';
+import { buildContents, buildGenerationConfig } from './request.js';
 import { InlineImages } from './inline-images.js';
 import { nextRetryDelay, type RetryPolicy } from './retry.js';
 
 export interface GeminiAdapterOptions {
   readonly apiKey: string;
-  readonly model: string;
+  /** The offered models; a request without `model` goes to the first. */
+  readonly models: ModelRoster;
   readonly baseUrl?: string | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
@@ -29,7 +35,7 @@ export interface GeminiAdapterOptions {
 }
 
 /** The only place that talks to @google/genai. Every answer and every error becomes an Outcome. */
-export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
+export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter & ModelDirectory {
   const inlineImages = new InlineImages();
   const ai = new GoogleGenAI({
     apiKey: opts.apiKey,
@@ -39,30 +45,50 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
       fetch: inlineImages.fetch,
     },
   });
-  const { model, gate, retry } = opts;
+  const { models, gate, retry } = opts;
   let misconfiguredLogged = 0;
+  const goneLogged = new Set<string>();
 
-  async function attempt(
-    contents: Content[],
-    aspectRatio: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
+  /** What one request is: the model, its conversation and its generation config, fixed for every attempt. */
+  interface Call {
+    readonly model: string;
+    readonly contents: Content[];
+    readonly config: GenerateContentConfig;
+  }
+
+  async function attempt(call: Call, signal: AbortSignal | undefined): Promise<Outcome> {
     const response = await ai.models.generateContent({
-      model,
-      contents,
-      config: {
-        responseModalities: ['TEXT', 'IMAGE'],
-        ...(aspectRatio ? { imageConfig: { aspectRatio } } : {}),
-        ...(signal ? { abortSignal: signal } : {}),
-      },
+      model: call.model,
+      contents: call.contents,
+      config: { ...call.config, ...(signal ? { abortSignal: signal } : {}) },
     });
-    return responseToOutcome(response, opts.imageType);
+    const outcome = await responseToOutcome(response, opts.imageType);
+    return outcome.kind === 'images' || outcome.kind === 'text' ? { ...outcome, model: call.model } : outcome;
+  }
+
+  function reportMisconfigured(failure: GeminiFailure, model: string, log: Logger): void {
+    if (failure.status === 404) {
+      // A model Google stopped serving mid-run: say which, once, and what to set instead.
+      if (goneLogged.has(model)) return;
+      goneLogged.add(model);
+      log.error(
+        { event: LogEvent.geminiModelNotFound, model, status: failure.status, detail: failure.message },
+        modelGoneMessage(model, models.setting),
+      );
+      return;
+    }
+    // Loud, but not once per job: the operator must fix the key.
+    if (misconfiguredLogged++ % 20 === 0) {
+      log.error(
+        { model, status: failure.status, detail: failure.message },
+        'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL',
+      );
+    }
   }
 
   /** Attempts through the gate until an outcome, a non-retryable failure, or the retry budget runs out. */
   async function withRetries(
-    contents: Content[],
-    aspectRatio: string | undefined,
+    call: Call,
     { signal, log = opts.log, onAttempt }: GenerateOptions,
   ): Promise<Outcome> {
     const started = Date.now();
@@ -75,7 +101,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
           gate.schedule(() => {
             signal?.throwIfAborted();
             onAttempt?.(n);
-            return attempt(contents, aspectRatio, signal);
+            return attempt(call, signal);
           }),
           signal,
         );
@@ -87,13 +113,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
       }
       if (failure.kind === 'rate-limited' && failure.retryAfterMs) gate.backOff(failure.retryAfterMs);
       if (failure.kind === 'misconfigured') {
-        // Loud, but not once per job: the operator must fix the key or model name.
-        if (misconfiguredLogged++ % 20 === 0) {
-          log.error(
-            { model, status: failure.status, detail: failure.message },
-            'Gemini rejected the bot’s configuration: check GEMINI_API_KEY and GEMINI_MODEL',
-          );
-        }
+        reportMisconfigured(failure, call.model, log);
         return { kind: 'failed', error: failure };
       }
       const delay = nextRetryDelay(failure, n, Date.now() - started, retry);
@@ -113,8 +133,11 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
   }
 
   return {
-    model,
+    get model() {
+      return models.defaultModel;
+    },
     async generate(req, options = {}) {
+      const model = req.model ?? models.defaultModel;
       // Built once for every attempt. Images are registered by token and encoded only while the
       // request is being sent (see InlineImages), then released.
       const tokens: string[] = [];
@@ -124,10 +147,11 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter {
         return token;
       });
       try {
-        return await withRetries(contents, req.aspectRatio, options);
+        return await withRetries({ model, contents, config: buildGenerationConfig(req, model) }, options);
       } finally {
         inlineImages.release(tokens);
       }
     },
+    lookUpModel: (model, signal) => lookUpModel(ai, model, signal),
   };
 }

@@ -18,7 +18,11 @@ const NETWORK_CODES = new Set([
 interface GoogleError {
   readonly status: string;
   readonly message: string;
-  readonly details: readonly { readonly type: string; readonly retryDelay?: string; readonly reason?: string }[];
+  readonly details: readonly {
+    readonly type: string;
+    readonly retryDelay?: string;
+    readonly reason?: string;
+  }[];
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -1,3 +1,4 @@
+import { readGrounding } from './grounding.js';
 import { explainRefusal, NORMAL_FINISH } from './refusals.js';
 import type { GeneratedImage, SniffImageType } from '../core/images.js';
 import type { Outcome, Usage } from '../core/generation.js';
@@ -58,12 +59,14 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
 
   const text = texts.join('\n\n').slice(0, MAX_TEXT);
   const usage = readUsage(response.usageMetadata);
+  const grounding = readGrounding(candidate.groundingMetadata);
+  const extras = { ...(usage ? { usage } : {}), ...(grounding ? { grounding } : {}) };
   const finishReason = asString(candidate.finishReason) ?? 'STOP';
-  if (images.length > 0) return { kind: 'images', images, text, modelParts, ...(usage ? { usage } : {}) };
+  if (images.length > 0) return { kind: 'images', images, text, modelParts, ...extras };
   if (!NORMAL_FINISH.has(finishReason)) {
     return refused('output', finishReason, asString(candidate.finishMessage));
   }
-  if (text) return { kind: 'text', text, ...(usage ? { usage } : {}) };
+  if (text) return { kind: 'text', text, ...extras };
   return refused('output', 'NO_IMAGE', 'Gemini answered with neither an image nor text');
 }
 
@@ -89,10 +92,11 @@ function decodeBase64(value: unknown): Buffer | undefined {
 
 function readUsage(value: unknown): Usage | undefined {
   if (!isObject(value)) return undefined;
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
   return {
     promptTokens: n(value.promptTokenCount),
     outputTokens: n(value.candidatesTokenCount),
     totalTokens: n(value.totalTokenCount),
+    thoughtsTokens: n(value.thoughtsTokenCount),
   };
 }

@@ -1,5 +1,6 @@
-import type { Content, Part } from '@google/genai';
+import { ThinkingLevel, type Content, type GenerateContentConfig, type Part } from '@google/genai';
 import type { GenerateRequest } from '../core/generation.js';
+import { modelInfo, usesThoughtSignatures } from '../core/models.js';
 import type { ImageInput } from '../core/images.js';
 import type { StoredPart } from '../core/conversation.js';
 
@@ -9,13 +10,42 @@ export const PLACEHOLDER_SIGNATURE = 'context_engineering_is_the_way_to_go';
 /** How an image's bytes become inlineData.data: the adapter puts a token there (see InlineImages). */
 export type EncodeImage = (data: ImageInput['data']) => string;
 
-/** Input images one request may carry: 2.5 Flash works best with up to 3, Gemini 3 models take 14. */
-export function maxInputImages(model: string): number {
-  return /^gemini-3/.test(model) ? 14 : 3;
-}
+/** The SDK's spelling of our thinking levels. */
+const THINKING_LEVEL = { minimal: ThinkingLevel.MINIMAL, high: ThinkingLevel.HIGH } as const;
 
-export function usesThoughtSignatures(model: string): boolean {
-  return /^gemini-3/.test(model);
+/**
+ * The generation config for one request, with each control only where the catalogue says this
+ * model takes it: Gemini answers 400 to an imageSize, a thinkingLevel or a tool a model lacks, so
+ * an unsupported control is left out rather than sent (the Discord side refuses it up front with
+ * checkControls). 1K is every model's default size and is not sent to a 1K-only model.
+ */
+export function buildGenerationConfig(
+  req: GenerateRequest,
+  model: string,
+): Omit<GenerateContentConfig, 'abortSignal'> {
+  const info = modelInfo(model);
+  const aspectRatio =
+    req.aspectRatio !== undefined && info.aspectRatios.includes(req.aspectRatio)
+      ? req.aspectRatio
+      : undefined;
+  const imageSize =
+    req.imageSize !== undefined && info.sizes.length > 1 && info.sizes.includes(req.imageSize)
+      ? req.imageSize
+      : undefined;
+  const imageConfig = {
+    ...(aspectRatio ? { aspectRatio } : {}),
+    ...(imageSize ? { imageSize } : {}),
+  };
+  const thinkingLevel =
+    req.thinkingLevel !== undefined && info.thinkingLevels.includes(req.thinkingLevel)
+      ? req.thinkingLevel
+      : undefined;
+  return {
+    responseModalities: ['TEXT', 'IMAGE'],
+    ...(Object.keys(imageConfig).length > 0 ? { imageConfig } : {}),
+    ...(thinkingLevel ? { thinkingConfig: { thinkingLevel: THINKING_LEVEL[thinkingLevel] } } : {}),
+    ...(req.search && info.search.web ? { tools: [{ googleSearch: {} }] } : {}),
+  };
 }
 
 /**

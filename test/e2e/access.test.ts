@@ -61,7 +61,10 @@ describe('operator access control and permissions', () => {
   });
 
   test('a refine with more images than the model takes is refused with the limit', async () => {
-    world = await startWorld();
+    // Gemini 3 takes 14 images, more than one Discord message carries: a model the bot does not
+    // know gets the cautious limit of 3, which a reply with three attachments exceeds.
+    const model = 'gemini-nano-banana-2.1';
+    world = await startWorld({ gemini: { models: [model] }, env: { GEMINI_MODEL: model } });
     const h = await world.discord.dispatchCommand('imagine', { prompt: 'a room' });
     const picture = await h.waitForOriginal((m) => m.attachments.length > 0, 15_000);
     await world.bot.waitForLog((l) => l.msg === 'job finished');

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { GeminiGate } from '../../src/core/generation.js';
+import { ModelRoster } from '../../src/core/model-roster.js';
 import { createGeminiAdapter } from '../../src/gemini/adapter.js';
 import { sniffType } from '../../src/images/sniff.js';
 import type { ImageInput } from '../../src/core/images.js';
@@ -35,13 +36,13 @@ afterAll(() => gemini.stop());
 beforeEach(() => gemini.reset());
 
 function adapter(
-  model = 'gemini-2.5-flash-image',
+  model: string | ModelRoster = 'gemini-3.1-flash-image',
   over: Partial<Parameters<typeof createGeminiAdapter>[0]> = {},
 ) {
   const { gate, calls } = recordingGate();
   const a = createGeminiAdapter({
     apiKey: KEY,
-    model,
+    models: typeof model === 'string' ? new ModelRoster([{ name: 'default', model }]) : model,
     baseUrl: gemini.baseUrl,
     timeoutMs: 5000,
     imageType: sniffType,
@@ -122,7 +123,7 @@ describe('Gemini adapter through the real SDK', () => {
 
     test('a hanging Gemini is cut off by the attempt deadline and reported as a timeout', async () => {
       gemini.setDefault({ kind: 'hang' });
-      const { a } = adapter('gemini-2.5-flash-image', {
+      const { a } = adapter('gemini-3.1-flash-image', {
         timeoutMs: 150,
         retry: { maxAttempts: 2, budgetMs: 5000, baseDelayMs: 10, maxDelayMs: 20 },
       });
@@ -132,7 +133,7 @@ describe('Gemini adapter through the real SDK', () => {
     });
 
     test('a wrong API key is an operator error and is not retried', async () => {
-      const { a } = adapter('gemini-2.5-flash-image', { apiKey: 'wrong-key-0000000000' });
+      const { a } = adapter('gemini-3.1-flash-image', { apiKey: 'wrong-key-0000000000' });
       const outcome = await a.generate({ prompt: 'x', images: variant.images() });
       expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'misconfigured', retryable: false } });
       expect(gemini.requests).toHaveLength(1);
@@ -148,7 +149,7 @@ describe('Gemini adapter through the real SDK', () => {
 
     test('cancelling stops a job waiting between retries', async () => {
       gemini.setDefault({ kind: 'error', status: 503 });
-      const { a } = adapter('gemini-2.5-flash-image', {
+      const { a } = adapter('gemini-3.1-flash-image', {
         retry: { maxAttempts: 5, budgetMs: 60_000, baseDelayMs: 5000, maxDelayMs: 5000 },
       });
       const controller = new AbortController();

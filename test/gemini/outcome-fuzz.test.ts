@@ -21,6 +21,17 @@ const KINDS = ['images', 'text', 'refused', 'failed'];
 /** The Outcome contract the pipeline and delivery rely on, checked field by field. */
 function expectWellFormed(outcome: Outcome): void {
   expect(KINDS).toContain(outcome.kind);
+  if ((outcome.kind === 'images' || outcome.kind === 'text') && outcome.grounding) {
+    const { queries, sources } = outcome.grounding;
+    expect(queries.length + sources.length).toBeGreaterThan(0);
+    expect(queries.length).toBeLessThanOrEqual(10);
+    expect(sources.length).toBeLessThanOrEqual(20);
+    for (const q of queries) expect(typeof q === 'string' && q.trim() !== '').toBe(true);
+    for (const s of sources) {
+      expect(s.uri).toMatch(/^https?:\/\//);
+      if (s.title !== undefined) expect(s.title.length).toBeLessThanOrEqual(200);
+    }
+  }
   switch (outcome.kind) {
     case 'images':
       expect(outcome.images.length).toBeGreaterThan(0);
@@ -86,12 +97,41 @@ const part = mostly(
     { requiredKeys: [] },
   ),
 );
+const link = fc.oneof(fc.webUrl(), fc.constantFrom('javascript:alert(1)', '/relative', ''), fc.string());
+const groundingMetadata = mostly(
+  fc.record(
+    {
+      webSearchQueries: mostly(fc.array(mostly(fc.string()), { maxLength: 30 })),
+      imageSearchQueries: mostly(fc.array(mostly(fc.string()), { maxLength: 5 })),
+      groundingChunks: mostly(
+        fc.array(
+          mostly(
+            fc.record(
+              {
+                web: mostly(
+                  fc.record({ uri: mostly(link), title: mostly(fc.string()) }, { requiredKeys: [] }),
+                ),
+                image: mostly(
+                  fc.record({ sourceUri: mostly(link), title: mostly(fc.string()) }, { requiredKeys: [] }),
+                ),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+          { maxLength: 30 },
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+);
 const candidate = mostly(
   fc.record(
     {
       content: mostly(fc.record({ role: fc.string(), parts: mostly(fc.array(part, { maxLength: 5 })) })),
       finishReason: mostly(reason),
       finishMessage: mostly(fc.string()),
+      groundingMetadata,
       index: fc.anything(),
     },
     { requiredKeys: [] },

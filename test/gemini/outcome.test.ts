@@ -26,7 +26,12 @@ describe('responseToOutcome', () => {
     expect(outcome.images[0]!.mimeType).toBe('image/png');
     expect(outcome.images[0]!.data.equals(Buffer.from(PNG, 'base64'))).toBe(true);
     expect(outcome.text).toBe('Here you go.');
-    expect(outcome.usage).toEqual({ promptTokens: 12, outputTokens: 1290, totalTokens: 1302 });
+    expect(outcome.usage).toEqual({
+      promptTokens: 12,
+      outputTokens: 1290,
+      totalTokens: 1302,
+      thoughtsTokens: 0,
+    });
   });
 
   test('interim thought parts are never delivered, and signatures are kept for replay', async () => {

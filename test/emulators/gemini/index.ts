@@ -3,6 +3,8 @@ export type * from './types.js';
 export {
   DEFAULT_MODELS,
   PLACEHOLDER_THOUGHT_SIGNATURE,
+  SHUT_DOWN_MODELS,
+  maxInputImages,
   imageOutputTokens,
   modelThinks,
   outputSize,

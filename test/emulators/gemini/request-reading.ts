@@ -1,9 +1,12 @@
 import { invalidArgument, type ErrorAnswer } from './google-errors.js';
 import {
   ACCEPTED_INPUT_MIME_TYPES,
+  maxInputImages,
   modelThinks,
   supportedAspectRatios,
   supportedImageSizes,
+  supportedSearchTypes,
+  supportedThinkingLevels,
 } from './model-catalogue.js';
 import type { GeminiContentJson, GenerationConfigJson, RecordedImage } from './types.js';
 
@@ -34,6 +37,7 @@ export interface ReadTurns {
   images: RecordedImage[];
   history: GeminiContentJson[];
   generationConfig: GenerationConfigJson | undefined;
+  tools: unknown[] | undefined;
 }
 
 function contentsOf(body: unknown): GeminiContentJson[] {
@@ -71,6 +75,14 @@ function normaliseGenerationConfig(raw: unknown): GenerationConfigJson | undefin
       imageSize: stringField(imageConfig, 'imageSize'),
     };
   }
+  const thinkingConfig = field(raw, 'thinkingConfig');
+  if (isObject(thinkingConfig)) {
+    const includeThoughts = field(thinkingConfig, 'includeThoughts');
+    config.thinkingConfig = {
+      thinkingLevel: stringField(thinkingConfig, 'thinkingLevel'),
+      ...(typeof includeThoughts === 'boolean' ? { includeThoughts } : {}),
+    };
+  }
   const candidateCount = field(raw, 'candidateCount');
   if (typeof candidateCount === 'number') config.candidateCount = candidateCount;
   const modalities = field(raw, 'responseModalities');
@@ -96,7 +108,15 @@ export function readTurns(body: unknown): ReadTurns {
   }
   const history = lastUserIndex < 0 ? contents : contents.slice(0, lastUserIndex);
   const rawConfig = isObject(body) ? field(body, 'generationConfig') : undefined;
-  return { contents, texts, images, history, generationConfig: normaliseGenerationConfig(rawConfig) };
+  const tools = isObject(body) ? field(body, 'tools') : undefined;
+  return {
+    contents,
+    texts,
+    images,
+    history,
+    generationConfig: normaliseGenerationConfig(rawConfig),
+    tools: Array.isArray(tools) ? tools : undefined,
+  };
 }
 
 /** Any non-empty signature passes, the documented placeholder included: the emulator cannot verify them. */
@@ -149,6 +169,49 @@ function badImageConfig(model: string, config: GenerationConfigJson | undefined)
   return undefined;
 }
 
+/** Every inline image in the request, replayed model turns included, counts against the model's limit. */
+function tooManyImages(model: string, contents: GeminiContentJson[]): ErrorAnswer | undefined {
+  const count = contents
+    .flatMap(partsOf)
+    .filter((part) => inlineImageOf(part) !== undefined && part['thought'] !== true).length;
+  const limit = maxInputImages(model);
+  if (count <= limit) return undefined;
+  return invalidArgument(
+    `The request contains ${count} images, but ${model} accepts at most ${limit} input images per request.`,
+  );
+}
+
+function badThinkingConfig(model: string, config: GenerationConfigJson | undefined): ErrorAnswer | undefined {
+  const level = config?.thinkingConfig?.thinkingLevel;
+  if (level === undefined) return undefined;
+  const levels = supportedThinkingLevels(model);
+  if (levels.length === 0) return invalidArgument('Thinking level is not supported for this model.');
+  if (!levels.includes(level)) {
+    return invalidArgument(
+      `Unsupported thinking level: ${level}. Supported values are: ${levels.join(', ')}.`,
+    );
+  }
+  return undefined;
+}
+
+function badTools(model: string, tools: unknown[] | undefined): ErrorAnswer | undefined {
+  for (const tool of tools ?? []) {
+    if (!isObject(tool)) return invalidArgument("Invalid value at 'tools': expected an object.");
+    const search = field(tool, 'googleSearch');
+    if (search === undefined)
+      return invalidArgument('Only the google_search tool is supported for this model.');
+    const supported = supportedSearchTypes(model);
+    if (supported.length === 0) return invalidArgument('Search as tool is not enabled for this model.');
+    const types = isObject(search) ? field(search, 'searchTypes') : undefined;
+    for (const type of isObject(types) ? Object.keys(types) : []) {
+      const camel = type.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+      if (!supported.includes(camel))
+        return invalidArgument(`Search type ${type} is not supported for this model.`);
+    }
+  }
+  return undefined;
+}
+
 /** The checks the real API makes before generating anything. */
 export function validateRequest(model: string, body: unknown, turns: ReadTurns): ErrorAnswer | undefined {
   if (!isObject(body)) return invalidArgument('Invalid JSON payload received. Expected an object.');
@@ -160,6 +223,9 @@ export function validateRequest(model: string, body: unknown, turns: ReadTurns):
   }
   return (
     badImageConfig(model, turns.generationConfig) ??
+    badThinkingConfig(model, turns.generationConfig) ??
+    badTools(model, turns.tools) ??
+    tooManyImages(model, turns.contents) ??
     unsupportedInput(turns.contents) ??
     (modelThinks(model) ? missingSignature(turns.contents) : undefined)
   );

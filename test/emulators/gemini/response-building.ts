@@ -118,6 +118,23 @@ function wantsText(request: RecordedGeminiRequest): boolean {
 
 const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
 
+/** What Google Search grounding adds to a candidate when the request asked for it. */
+function groundingFor(request: RecordedGeminiRequest): Record<string, unknown> {
+  const searched = (request.tools ?? []).some(
+    (tool) =>
+      typeof tool === 'object' && tool !== null && ('googleSearch' in tool || 'google_search' in tool),
+  );
+  if (!searched) return {};
+  const query = request.texts.join(' ').slice(0, 80);
+  return {
+    groundingMetadata: {
+      webSearchQueries: [query],
+      groundingChunks: [{ web: { uri: 'https://example.com/grounding-source', title: 'example.com' } }],
+      searchEntryPoint: { renderedContent: `<div class="chip">${query}</div>` },
+    },
+  };
+}
+
 export async function imageAnswer(behaviour: ImageBehaviour, context: AnswerContext) {
   const { request } = context;
   const imageConfig = request.generationConfig?.imageConfig;
@@ -158,7 +175,12 @@ export async function imageAnswer(behaviour: ImageBehaviour, context: AnswerCont
   const imageSize = imageConfig?.imageSize;
   return envelope(request, {
     candidates: [
-      { content: { role: 'model', parts }, finishReason: behaviour.finishReason ?? 'STOP', index: 0 },
+      {
+        content: { role: 'model', parts },
+        finishReason: behaviour.finishReason ?? 'STOP',
+        index: 0,
+        ...groundingFor(request),
+      },
     ],
     usageMetadata: usageMetadata(request, {
       textTokens: text === null ? 0 : estimateTextTokens(text),
@@ -176,7 +198,9 @@ export function textAnswer(behaviour: TextBehaviour, request: RecordedGeminiRequ
   if (thinks) answer.thoughtSignature = thoughtSignature();
   parts.push(answer);
   return envelope(request, {
-    candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+    candidates: [
+      { content: { role: 'model', parts }, finishReason: 'STOP', index: 0, ...groundingFor(request) },
+    ],
     usageMetadata: usageMetadata(request, {
       textTokens: estimateTextTokens(behaviour.text),
       imageTokens: 0,

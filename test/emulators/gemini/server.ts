@@ -21,6 +21,7 @@ import {
   type Answer,
 } from './http-exchange.js';
 import { ImageFactory } from './image-factory.js';
+import { answerModelsApi, GET_MODEL_PATH, LIST_MODELS_PATH } from './models-api.js';
 import { DEFAULT_MODELS, outputSize } from './model-catalogue.js';
 import { MAX_REQUEST_BYTES, readTurns, validateRequest } from './request-reading.js';
 import { SlidingWindowQuota } from './sliding-window-quota.js';
@@ -30,7 +31,9 @@ import type {
   GeminiEmulator,
   GeminiEmulatorOptions,
   GeminiEmulatorStats,
+  ModelsApiMode,
   RecordedGeminiRequest,
+  RecordedModelLookup,
   WarmUpTarget,
 } from './types.js';
 
@@ -41,6 +44,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   baseUrl = '';
   port = 0;
   readonly requests: RecordedGeminiRequest[] = [];
+  readonly modelLookups: RecordedModelLookup[] = [];
   readonly stats: GeminiEmulatorStats = {
     received: 0,
     answered: 0,
@@ -54,6 +58,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   private readonly quota: SlidingWindowQuota;
   private readonly models: Set<string>;
   private readonly now: () => number;
+  private modelsApi: ModelsApiMode;
   private queue: Behaviour[] = [];
   private defaultBehaviour: Behaviour = DEFAULT_BEHAVIOUR;
   private requestSerial = 0;
@@ -63,6 +68,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   constructor(private readonly options: GeminiEmulatorOptions) {
     this.now = options.now ?? Date.now;
     this.models = new Set(options.models ?? DEFAULT_MODELS);
+    this.modelsApi = options.modelsApi ?? 'normal';
     this.quota = new SlidingWindowQuota(options.quotaRpm, this.now);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => this.failInternally(response, error));
@@ -84,6 +90,14 @@ class GeminiEmulatorServer implements GeminiEmulator {
 
   setDefault(behaviour: Behaviour): void {
     this.defaultBehaviour = behaviour;
+  }
+
+  setModelsApi(mode: ModelsApiMode): void {
+    this.modelsApi = mode;
+  }
+
+  retireModel(model: string): void {
+    this.models.delete(model);
   }
 
   setQuotaRpm(rpm: number | undefined): void {
@@ -118,6 +132,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
 
   reset(): void {
     this.requests.length = 0;
+    this.modelLookups.length = 0;
     this.queue = [];
     this.defaultBehaviour = DEFAULT_BEHAVIOUR;
     this.quota.clear();
@@ -149,6 +164,14 @@ class GeminiEmulatorServer implements GeminiEmulator {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (
+      request.method === 'GET' &&
+      (GET_MODEL_PATH.test(url.pathname) || LIST_MODELS_PATH.test(url.pathname))
+    ) {
+      request.resume();
+      const served = { apiKey: this.options.apiKey, models: this.models, mode: this.modelsApi };
+      return answerModelsApi(request, url, response, served, this.modelLookups);
+    }
     const route = GENERATE_CONTENT_PATH.exec(url.pathname);
     if (!route || request.method !== 'POST') {
       request.resume();
@@ -180,6 +203,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
       images: turns.images,
       history: turns.history,
       generationConfig: turns.generationConfig,
+      tools: turns.tools,
     });
     const invalid = validateRequest(record.model, record.body, turns);
     if (invalid) return this.write(response, record, fromError(invalid));
@@ -205,6 +229,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
       images: [],
       history: [],
       generationConfig: undefined,
+      tools: undefined,
       headers: { ...request.headers },
       status: 0,
       behaviour: undefined,

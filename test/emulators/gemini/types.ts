@@ -25,10 +25,16 @@ export interface ImageConfigJson {
   imageSize?: string;
 }
 
+export interface ThinkingConfigJson {
+  thinkingLevel?: string;
+  includeThoughts?: boolean;
+}
+
 export interface GenerationConfigJson {
   responseModalities?: string[];
   candidateCount?: number;
   imageConfig?: ImageConfigJson;
+  thinkingConfig?: ThinkingConfigJson;
   [field: string]: unknown;
 }
 
@@ -53,6 +59,8 @@ export interface RecordedGeminiRequest {
   /** Every content before the last user turn, as sent. */
   history: GeminiContentJson[];
   generationConfig: GenerationConfigJson | undefined;
+  /** The request's `tools`, as sent (e.g. `[{ googleSearch: {} }]`). */
+  tools: unknown[] | undefined;
   headers: Record<string, string | string[] | undefined>;
   /** HTTP status answered; 0 while pending or when the client went away first. */
   status: number;
@@ -166,7 +174,23 @@ export type Behaviour =
   | HangBehaviour
   | CustomBehaviour;
 
+/**
+ * How the Models API (GET models, GET models/{m}) behaves: as Google's, or as it does when the
+ * lookup cannot be made: 500s, a hang, 501, or a gateway that has models/{m} but no list (404).
+ */
+export type ModelsApiMode = 'normal' | 'error' | 'hang' | 'not-implemented' | 'no-list';
+
+export interface RecordedModelLookup {
+  method: string;
+  path: string;
+  /** The model asked for; undefined for the list. */
+  model: string | undefined;
+  status: number;
+}
+
 export interface GeminiEmulatorOptions {
+  /** Default 'normal'. */
+  modelsApi?: ModelsApiMode;
   /** Default 0 (ephemeral). */
   port?: number;
   /** When set, requests must carry it (x-goog-api-key header or ?key=). */
@@ -201,7 +225,13 @@ export interface GeminiEmulator {
   baseUrl: string;
   port: number;
   requests: RecordedGeminiRequest[];
+  /** Models API calls (kept apart from generateContent's `requests`). */
+  modelLookups: RecordedModelLookup[];
   stats: GeminiEmulatorStats;
+  /** Change how the Models API answers (see ModelsApiMode). */
+  setModelsApi(mode: ModelsApiMode): void;
+  /** Google shuts a model down: from now on it answers 404 everywhere. */
+  retireModel(model: string): void;
   enqueue(...behaviours: Behaviour[]): void;
   setDefault(behaviour: Behaviour): void;
   /** Change the quota at run time; undefined removes it. Clears the window. */
@@ -210,7 +240,7 @@ export interface GeminiEmulator {
   waitForRequests(count: number, timeoutMs?: number): Promise<RecordedGeminiRequest[]>;
   /** Pre-renders the image pool for these output sizes so first answers are fast too. */
   warmUp(targets: WarmUpTarget[]): Promise<void>;
-  /** Clears requests, queue, stats and the quota window, and restores the default behaviour. */
+  /** Clears requests, lookups, queue, stats and the quota window, and restores the default behaviour (not the models served or the Models API mode). */
   reset(): void;
   /** Closes the server and every connection, hanging requests included. */
   stop(): Promise<void>;

@@ -1,0 +1,45 @@
+import { modelInfo, type ImageSize, type ThinkingLevel } from './models.js';
+
+/** The knobs a member can turn on one request; every one is optional. */
+export interface RequestControls {
+  readonly imageSize?: ImageSize | undefined;
+  readonly aspectRatio?: string | undefined;
+  /** Input images, the picture being refined included. */
+  readonly referenceCount?: number | undefined;
+  readonly search?: boolean | undefined;
+  readonly thinkingLevel?: ThinkingLevel | undefined;
+}
+
+const list = (items: readonly string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+
+/**
+ * Whether this model can do what was asked. Returns the one sentence a member should read when it
+ * cannot (which setting, and what the model does take), or undefined when everything fits. The
+ * Discord commands call this before a job is queued, so Gemini never sees a request it would
+ * refuse with a 400.
+ */
+export function checkControls(model: string, controls: RequestControls): string | undefined {
+  const info = modelInfo(model);
+  const { imageSize, aspectRatio, referenceCount, search, thinkingLevel } = controls;
+  if (imageSize !== undefined && !info.sizes.includes(imageSize)) {
+    return info.sizes.length === 1
+      ? `${model} only makes ${info.sizes[0]} pictures.`
+      : `${model} makes ${list(info.sizes)} pictures, not ${imageSize}.`;
+  }
+  if (aspectRatio !== undefined && !info.aspectRatios.includes(aspectRatio)) {
+    return `${model} does not make ${aspectRatio} pictures; it takes ${list(info.aspectRatios)}.`;
+  }
+  if (referenceCount !== undefined && referenceCount > info.maxReferenceImages) {
+    return `${model} takes at most ${info.maxReferenceImages} images in one request, not ${referenceCount}.`;
+  }
+  if (search && !info.search.web) {
+    return `${model} cannot search Google while drawing; pick another model or leave search off.`;
+  }
+  if (thinkingLevel !== undefined && !info.thinkingLevels.includes(thinkingLevel)) {
+    return info.thinking === 'always'
+      ? `${model} always thinks before drawing; it takes no thinking level.`
+      : `${model} has no thinking level to set.`;
+  }
+  return undefined;
+}
