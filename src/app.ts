@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events, type Client } from 'discord.js';
@@ -12,7 +12,7 @@ import { createImageLoader } from './images/load.js';
 import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
 import { JobPipeline } from './jobs/pipeline.js';
-import { memoryLimitBackend, redisLimitBackend } from './jobs/limit-backend.js';
+import { memoryLimitBackend, quotaIdFor, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
 import { LogEvent } from './log-events.js';
@@ -33,8 +33,7 @@ export function createApp(config: Config, log: Logger): App {
   const spool = Spool.open(
     config.dataDir === ':memory:' ? join(tmpdir(), 'banana-bot-spool') : join(config.dataDir, 'spool'),
   );
-  // The quota belongs to the key's Google project: processes sharing a key share one quota.
-  const quotaId = `banana:${createHash('sha256').update(config.geminiApiKey).digest('hex').slice(0, 16)}`;
+  const quotaId = quotaIdFor(config.geminiApiKey);
   const gate: ClosableGate = createGeminiGate({
     rpm: config.geminiRpm,
     concurrency: config.geminiConcurrency,

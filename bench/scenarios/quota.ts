@@ -1,19 +1,24 @@
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import { quotaIdFor } from '../../src/jobs/limit-backend.js';
 import type { BotProcess } from '../../test/emulators/bot-process.js';
 import type { DiscordEmulator } from '../../test/emulators/discord/index.js';
+import type { World } from '../../test/emulators/world.js';
+import { DEFAULT_REDIS_URL, deleteOwnKeys } from '../../test/support/redis.js';
 import type { ScenarioReport, Table } from '../report.js';
 import { formatMs, formatRatio, median, p99 } from '../stats.js';
 import { benchUsers, countBy, waitForFinishedJobs, type FinishedJob } from '../support/bot-logs.js';
 import { portOf, type HttpTap } from '../support/http-tap.js';
-import { withWorld } from '../support/worlds.js';
+import { withWorld, type ExtraBots } from '../support/worlds.js';
 
 const RPM = 600;
 const JOBS = 200;
 const USERS = 10;
 const LATENCY_MS = 300;
-/** Its own database, so the run neither sees nor disturbs anyone else's keys on the shared server. */
-const REDIS_URL = 'redis://127.0.0.1:6379/13';
+/**
+ * The server may be shared (a developer's own): the run's random Gemini key gives its keys a prefix of their own
+ * (quotaIdFor), and only those are deleted afterwards.
+ */
+const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const THEORETICAL_MS = (JOBS / RPM) * 60_000;
 
 const QUOTA_ENV = {
@@ -83,26 +88,45 @@ async function singleProcess(tap: HttpTap): Promise<QuotaRun> {
 }
 
 async function twoProcesses(tap: HttpTap): Promise<QuotaRun> {
-  await flushRedis();
-  return withWorld({ env: { ...QUOTA_ENV, REDIS_URL }, gemini: { quotaRpm: RPM } }, async (world, extras) => {
-    world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
-    await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
-    const second = await extras.startWithOwnDiscord(world.env);
-    const bots: BotProcess[] = [world.bot, second.bot];
-    const since = performance.now();
-    const started = Date.now();
-    await dispatchAll(
-      [
-        { discord: world.discord, users: benchUsers(USERS / 2) },
-        { discord: second.discord, users: benchUsers(USERS / 2, USERS / 2) },
-      ],
-      JOBS,
+  let ownKeys: string | undefined;
+  try {
+    return await withWorld(
+      { env: { ...QUOTA_ENV, REDIS_URL }, gemini: { quotaRpm: RPM } },
+      (world, extras) => {
+        ownKeys = quotaIdFor(world.env.GEMINI_API_KEY ?? '');
+        return runTwoProcesses(tap, world, extras);
+      },
     );
-    const finished = await waitForFinishedJobs(bots, JOBS, 120_000);
-    const label = 'Two processes sharing Redis';
-    const urls = { gemini: world.gemini.baseUrl, discords: [world.discord.url, second.discord.url] };
-    return summarise(label, started, finished, world.gemini.stats.rejected429, tap, urls, since);
-  });
+  } finally {
+    // After the bots have stopped, so that none writes its keys again.
+    if (ownKeys !== undefined) {
+      await deleteOwnKeys(REDIS_URL, ownKeys).catch((err: unknown) => {
+        console.warn(
+          `quota scenario: could not delete its Redis keys (those containing ${ownKeys}): ${message(err)}`,
+        );
+      });
+    }
+  }
+}
+
+async function runTwoProcesses(tap: HttpTap, world: World, extras: ExtraBots): Promise<QuotaRun> {
+  world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
+  await world.gemini.warmUp([{ model: 'gemini-2.5-flash-image' }]);
+  const second = await extras.startWithOwnDiscord(world.env);
+  const bots: BotProcess[] = [world.bot, second.bot];
+  const since = performance.now();
+  const started = Date.now();
+  await dispatchAll(
+    [
+      { discord: world.discord, users: benchUsers(USERS / 2) },
+      { discord: second.discord, users: benchUsers(USERS / 2, USERS / 2) },
+    ],
+    JOBS,
+  );
+  const finished = await waitForFinishedJobs(bots, JOBS, 120_000);
+  const label = 'Two processes sharing Redis';
+  const urls = { gemini: world.gemini.baseUrl, discords: [world.discord.url, second.discord.url] };
+  return summarise(label, started, finished, world.gemini.stats.rejected429, tap, urls, since);
 }
 
 /** Dispatches `total` commands as fast as possible, spreading them over the Discords and their users in turn. */
@@ -203,16 +227,6 @@ function mostInWindow(sorted: readonly number[], windowMs: number): number {
     most = Math.max(most, end - start + 1);
   }
   return most;
-}
-
-async function flushRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
 }
 
 function message(err: unknown): string {

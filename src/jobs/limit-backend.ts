@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Store } from '../store/store.js';
 
@@ -48,6 +49,14 @@ end
 redis.call('ZADD', key, now, member)
 redis.call('PEXPIRE', key, window)
 return 0`;
+
+/**
+ * The prefix of every Redis key a bot writes: its windows and daily counts here, and `b_<prefix>:gemini_*` for
+ * the Gemini gate's Bottleneck. The quota belongs to the key's Google project: processes sharing a key share it.
+ */
+export function quotaIdFor(geminiApiKey: string): string {
+  return `banana:${createHash('sha256').update(geminiApiKey).digest('hex').slice(0, 16)}`;
+}
 
 export function redisLimitBackend(url: string, prefix: string): LimitBackend {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
