@@ -63,7 +63,7 @@ export async function quotaScenario(tap: HttpTap): Promise<ScenarioReport> {
   }
   return {
     title: '3. Quota use: 200 jobs from 10 users at GEMINI_RPM=600',
-    method: `all ${JOBS} /imagine jobs dispatched at once (users in turn); completion = first dispatch -> last 'job finished' log line; theoretical minimum = ${JOBS} jobs at ${RPM}/min = ${THEORETICAL_MS / 1000} s; the Gemini emulator enforces ${RPM} requests per sliding 60 s window and answers in ${LATENCY_MS} ms; GEMINI_CONCURRENCY=4, retries on; two processes = two emulated Discords (one bot each, ${JOBS / 2} jobs each from ${USERS / 2} users) sharing one Gemini emulator and Redis (${REDIS_URL}).`,
+    method: `all ${JOBS} /imagine jobs dispatched at once (users in turn); completion = first dispatch -> last job.finished log line; theoretical minimum = ${JOBS} jobs at ${RPM}/min = ${THEORETICAL_MS / 1000} s; the Gemini emulator enforces ${RPM} requests per sliding 60 s window and answers in ${LATENCY_MS} ms; GEMINI_CONCURRENCY=4, retries on; two processes = two emulated Discords (one bot each, ${JOBS / 2} jobs each from ${USERS / 2} users) sharing one Gemini emulator and Redis (${REDIS_URL}).`,
     tables: [table(runs)],
     notes: [
       ...runs.filter((r) => r.tailMs > 2000).map(tailNote),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { quotaIdFor } from '../../src/jobs/limit-backend.js';
+import { LogEvent } from '../../src/log-events.js';
 import { startBotProcess, type BotProcess } from '../emulators/bot-process.js';
 import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord/index.js';
 import { randomSecrets, startWorld, type World } from '../emulators/world.js';
@@ -42,7 +43,7 @@ describe.skipIf(redisUrl === null)('two bot processes sharing a quota through Re
       },
     );
     bot2 = startBotProcess(env2);
-    await bot2.waitForLog((l) => l.msg === 'bot is online', 20_000);
+    await bot2.waitForLog((l) => l.event === LogEvent.botOnline, 20_000);
     await discord2.ready();
   });
   afterAll(async () => {
