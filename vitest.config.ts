@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Finds the Redis for the tests that need one, or says once why they are skipped (test/support/redis.ts).
+const REDIS_SETUP = 'test/support/redis-setup.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,13 +11,14 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
+          globalSetup: [REDIS_SETUP],
         },
       },
       {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/e2e/global-setup.ts'],
+          globalSetup: ['test/e2e/global-setup.ts', REDIS_SETUP],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Each file starts its own emulators and bot processes; two cores.

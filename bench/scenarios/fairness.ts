@@ -1,3 +1,4 @@
+import { LogEvent } from '../../src/log-events.js';
 import type { ScenarioReport } from '../report.js';
 import { formatMs } from '../stats.js';
 import { withWorld } from '../support/worlds.js';
@@ -12,7 +13,7 @@ export async function fairnessScenario(): Promise<ScenarioReport> {
     await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
     const { alice, bob } = world.discord.users;
     const queuedBy = (userId: string) =>
-      world.bot.logs().filter((l) => l.msg === 'job queued' && l.userId === userId);
+      world.bot.logs().filter((l) => l.event === LogEvent.jobQueued && l.userId === userId);
 
     for (let i = 0; i < A_JOBS; i++) {
       await world.discord.dispatchCommand('imagine', { prompt: `fairness A ${i}` }, { user: alice });
@@ -34,7 +35,7 @@ export async function fairnessScenario(): Promise<ScenarioReport> {
     const startedBeforeBQueued = requests.filter((r) => r.at <= bQueuedAt).length;
     return {
       title: '5. Fairness: user A queues 50 jobs, then user B queues 1',
-      method: `GEMINI_CONCURRENCY=1, Gemini emulator latency ${LATENCY_MS} ms; A's ${A_JOBS} /imagine jobs dispatched and all seen queued (bot log) before B's; B's wait in slots = Gemini requests that arrived after B's 'job queued' log line and before B's own request (the emulator's arrival order).`,
+      method: `GEMINI_CONCURRENCY=1, Gemini emulator latency ${LATENCY_MS} ms; A's ${A_JOBS} /imagine jobs dispatched and all seen queued (bot log) before B's; B's wait in slots = Gemini requests that arrived after B's job.queued log line and before B's own request (the emulator's arrival order).`,
       tables: [
         {
           headers: ['Figure', 'Value', 'Target'],

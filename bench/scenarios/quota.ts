@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
 import type { BotProcess } from '../../test/emulators/bot-process.js';
 import type { DiscordEmulator } from '../../test/emulators/discord/index.js';
+import { DEFAULT_REDIS_URL, deleteOwnKeys } from '../../test/support/redis.js';
 import type { ScenarioReport, Table } from '../report.js';
 import { formatMs, formatRatio, median, p99 } from '../stats.js';
 import { benchUsers, countBy, waitForFinishedJobs, type FinishedJob } from '../support/bot-logs.js';
@@ -17,7 +17,7 @@ const LATENCY_MS = 300;
  * The shared server. Every key the bots write starts with the prefix of the run's own random API
  * key (see redisKeyPrefix), so the run neither sees nor deletes anyone else's keys there.
  */
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const THEORETICAL_MS = (JOBS / RPM) * 60_000;
 
 const QUOTA_ENV = {
@@ -62,7 +62,7 @@ export async function quotaScenario(tap: HttpTap): Promise<ScenarioReport> {
   }
   return {
     title: '3. Quota use: 200 jobs from 10 users at GEMINI_RPM=600',
-    method: `all ${JOBS} /imagine jobs dispatched at once (users in turn); completion = first dispatch -> last 'job finished' log line; theoretical minimum = ${JOBS} jobs at ${RPM}/min = ${THEORETICAL_MS / 1000} s; the Gemini emulator enforces ${RPM} requests per sliding 60 s window and answers in ${LATENCY_MS} ms; GEMINI_CONCURRENCY=4, retries on; two processes = two emulated Discords (one bot each, ${JOBS / 2} jobs each from ${USERS / 2} users) sharing one Gemini emulator and Redis (${REDIS_URL}).`,
+    method: `all ${JOBS} /imagine jobs dispatched at once (users in turn); completion = first dispatch -> last job.finished log line; theoretical minimum = ${JOBS} jobs at ${RPM}/min = ${THEORETICAL_MS / 1000} s; the Gemini emulator enforces ${RPM} requests per sliding 60 s window and answers in ${LATENCY_MS} ms; GEMINI_CONCURRENCY=4, retries on; two processes = two emulated Discords (one bot each, ${JOBS / 2} jobs each from ${USERS / 2} users) sharing one Gemini emulator and Redis (${REDIS_URL}).`,
     tables: [table(runs)],
     notes: [
       ...runs.filter((r) => r.tailMs > 2000).map(tailNote),
@@ -114,7 +114,11 @@ async function twoProcesses(tap: HttpTap): Promise<QuotaRun> {
     );
   } finally {
     // After the bots have stopped, so that none writes a key again behind the clean-up.
-    if (apiKey) await deleteOwnKeys(redisKeyPrefix(apiKey));
+    if (apiKey) {
+      await deleteOwnKeys(REDIS_URL, redisKeyPrefix(apiKey)).catch((err: unknown) => {
+        console.warn(`could not delete the benchmark's Redis keys: ${message(err)}`);
+      });
+    }
   }
 }
 
@@ -216,30 +220,6 @@ function mostInWindow(sorted: readonly number[], windowMs: number): number {
     most = Math.max(most, end - start + 1);
   }
   return most;
-}
-
-/**
- * Deletes the keys of this run only: the limits' (`<prefix>:…`) and Bottleneck's
- * (`b_<prefix>:gemini_…`), found with SCAN so the shared server is never blocked.
- */
-async function deleteOwnKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    for (const pattern of [`${prefix}:*`, `b_${prefix}:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        if (keys.length > 0) await redis.unlink(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-  } catch (err) {
-    console.warn(`could not delete the benchmark's Redis keys (${prefix}:*): ${message(err)}`);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 function message(err: unknown): string {

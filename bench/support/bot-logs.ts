@@ -1,3 +1,4 @@
+import { LogEvent } from '../../src/log-events.js';
 import type { BotProcess, LogLine } from '../../test/emulators/bot-process.js';
 import type { FakeUser } from '../../test/emulators/discord/index.js';
 
@@ -11,7 +12,7 @@ export interface FinishedJob {
 export function finishedJobs(bot: BotProcess): FinishedJob[] {
   return bot
     .logs()
-    .filter((l: LogLine) => l.msg === 'job finished')
+    .filter((l: LogLine) => l.event === LogEvent.jobFinished)
     .map((l) => ({ jobId: String(l.jobId), result: String(l.result), time: Number(l.time) }));
 }
 

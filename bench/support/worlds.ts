@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { LogEvent } from '../../src/log-events.js';
 import { startBotProcess, type BotProcess } from '../../test/emulators/bot-process.js';
 import { startDiscordEmulator, type DiscordEmulator } from '../../test/emulators/discord/index.js';
 import type { GeminiEmulator, GeminiEmulatorOptions } from '../../test/emulators/gemini/index.js';
@@ -68,7 +69,7 @@ export class ExtraBots {
       await registerCommands(env);
       entry.bot = startBotProcess(env);
       this.started.push(entry as ShardLikeBot);
-      await entry.bot.waitForLog((l) => l.msg === 'bot is online', 20_000);
+      await entry.bot.waitForLog((l) => l.event === LogEvent.botOnline, 20_000);
       await discord.ready();
       return entry as ShardLikeBot;
     } catch (err) {

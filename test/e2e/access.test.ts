@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { LogEvent } from '../../src/log-events.js';
 import { DEFAULT_BOT_PERMISSIONS, Permission } from '../emulators/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 import { png } from '../support/images.js';
@@ -48,7 +49,7 @@ describe('operator access control and permissions', () => {
     });
     const h = await world.discord.dispatchCommand('imagine', { prompt: 'a house' });
     const picture = await h.waitForOriginal((m) => m.attachments.length > 0, 15_000);
-    await world.bot.waitForLog((l) => l.msg === 'job finished');
+    await world.bot.waitForLog((l) => l.event === LogEvent.jobFinished);
     const t = Date.now();
     await world.discord.dispatchMessage({ content: 'paint it yellow', replyTo: picture.id });
     const refined = await world.discord.waitForMessage(
@@ -67,7 +68,7 @@ describe('operator access control and permissions', () => {
     world = await startWorld({ gemini: { models: [model] }, env: { GEMINI_MODEL: model } });
     const h = await world.discord.dispatchCommand('imagine', { prompt: 'a room' });
     const picture = await h.waitForOriginal((m) => m.attachments.length > 0, 15_000);
-    await world.bot.waitForLog((l) => l.msg === 'job finished');
+    await world.bot.waitForLog((l) => l.event === LogEvent.jobFinished);
     const img = await png(8, 8);
     const t = Date.now();
     await world.discord.dispatchMessage({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { LogEvent } from '../../src/log-events.js';
 import { startWorld, type World } from '../emulators/world.js';
 import type { MessageRecord } from '../emulators/discord/index.js';
 import { png } from '../support/images.js';
@@ -16,7 +17,7 @@ const withImage = (channelId: string, after: number) => (m: MessageRecord) =>
   m.author.bot &&
   (m.editedAt ?? m.createdAt) >= after;
 
-const finishedJobs = () => world.bot.logs().filter((l) => l.msg === 'job finished').length;
+const finishedJobs = () => world.bot.logs().filter((l) => l.event === LogEvent.jobFinished).length;
 
 /** Runs /imagine and waits until the bot has also stored the result (a person never replies faster). */
 async function imagine(prompt: string) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { LogEvent } from '../../src/log-events.js';
 import { spoolContents } from '../emulators/bot-process.js';
 import { startWorld, type World } from '../emulators/world.js';
 
@@ -15,7 +16,7 @@ describe('resilience end to end', () => {
   test('after the gateway closes with 4000 the bot resumes its session and the next command works', async () => {
     world = await startWorld();
     world.discord.closeGateway(4000);
-    await world.bot.waitForLog((l) => l.msg === 'gateway resumed', 15_000);
+    await world.bot.waitForLog((l) => l.event === LogEvent.gatewayResumed, 15_000);
     expect(world.discord.gatewaySessions.resumes).toBe(1);
     const h = await world.discord.dispatchCommand('imagine', { prompt: 'after resume' });
     await h.waitForOriginal(hasImage, 15_000);
@@ -34,7 +35,7 @@ describe('resilience end to end', () => {
 
     const stopped = Date.now();
     world.bot.child.kill('SIGTERM');
-    await world.bot.waitForLog((l) => l.msg.startsWith('shutting down'));
+    await world.bot.waitForLog((l) => l.event === LogEvent.shutdownStarted);
     const late = await world.discord.dispatchCommand(
       'imagine',
       { prompt: 'too late' },
@@ -150,7 +151,7 @@ describe('resilience end to end', () => {
     const b = await world.discord.dispatchCommand('imagine', { prompt: 'troubles' });
     await b.waitForOriginal((m) => m.content !== '' && !/Generating|Still working/.test(m.content), 20_000);
     world.discord.closeGateway(4000);
-    await world.bot.waitForLog((l) => l.msg === 'gateway resumed');
+    await world.bot.waitForLog((l) => l.event === LogEvent.gatewayResumed);
     await world.bot.stop('SIGTERM');
 
     const logged = world.bot.output();

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { LogEventName } from '../../src/log-events.js';
 
 /** The compiled entry point, exactly what the Procfile runs. */
 export const BOT_ENTRY = resolve(import.meta.dirname, '../../dist/src/index.js');
@@ -37,6 +38,8 @@ export function childEnv(env: Record<string, string>): Record<string, string> {
 export interface LogLine {
   level: number;
   msg: string;
+  /** Set on milestone lines (src/log-events.ts): match on it, not on msg, which may be reworded. */
+  event?: LogEventName;
   [key: string]: unknown;
 }
 

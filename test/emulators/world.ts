@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { LogEvent } from '../../src/log-events.js';
 import { childEnv, startBotProcess, type BotProcess } from './bot-process.js';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions } from './discord/index.js';
 import { startGeminiEmulator, type GeminiEmulator, type GeminiEmulatorOptions } from './gemini/index.js';
@@ -79,7 +80,7 @@ export async function startWorld(
       const identifies = discord.gatewaySessions.identifies;
       world.bot = startBotProcess({ ...env, ...extraEnv }, dataDir ? { dataDir } : {});
       dataDir = world.bot.dataDir;
-      await world.bot.waitForLog((l) => l.msg === 'bot is online', 20_000);
+      await world.bot.waitForLog((l) => l.event === LogEvent.botOnline, 20_000);
       // A restarted bot is ready once its new session has identified.
       while (discord.gatewaySessions.identifies === identifies) await new Promise((r) => setTimeout(r, 10));
       await discord.ready();

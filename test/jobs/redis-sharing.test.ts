@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, inject, test } from 'vitest';
 import { createGeminiGate } from '../../src/jobs/gemini-gate.js';
 import { redisLimitBackend } from '../../src/jobs/limit-backend.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
+import { deleteOwnKeys } from '../support/redis.js';
 
-// A real Redis on 127.0.0.1:6379 (.ci/run starts one when none answers).
-const REDIS = 'redis://127.0.0.1:6379';
-const prefix = () => `test:${randomBytes(6).toString('hex')}`;
+// A real Redis, or none and these tests skipped: see test/support/redis.ts.
+const redisUrl = inject('redisUrl');
+const REDIS = redisUrl ?? '';
+// Every key of this file's run contains it, so the cleanup deletes those and nothing else.
+const RUN = `test:${randomBytes(6).toString('hex')}`;
+let made = 0;
+const prefix = () => `${RUN}:${made++}`;
 
-describe('limits shared through Redis', () => {
+describe.skipIf(redisUrl === null)('limits shared through Redis', () => {
+  afterAll(async () => {
+    await deleteOwnKeys(REDIS, RUN);
+  });
+
   test('two processes’ limiters share one USER_RPM window: together they admit exactly the limit', async () => {
     const p = prefix();
     const a = redisLimitBackend(REDIS, p);

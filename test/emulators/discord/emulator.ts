@@ -11,7 +11,7 @@ import { appRoutes } from './routes-app.js';
 import { channelRoutes } from './routes-channels.js';
 import { interactionRoutes } from './routes-interactions.js';
 import { createRequestHandler } from './server.js';
-import { defaultSpecPath, loadSpecValidator } from './spec.js';
+import { loadSpecValidator } from './spec.js';
 import type { SpecValidator } from './spec.js';
 import { World } from './world.js';
 import type {
@@ -36,7 +36,7 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
     messageContentIntentAllowed: opts.messageContentIntentAllowed ?? true,
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
   };
-  const spec = loadSpecValidator(opts.specPath ?? defaultSpecPath());
+  const spec = loadSpecValidator();
   const world = new World({
     botUsername: opts.botUsername ?? 'banana-bot',
     guildName: opts.guildName ?? 'Emulated Guild',
@@ -153,12 +153,17 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
   return emulator;
 }
 
-/** A handler keyed by a template the spec does not have could never be reached: fail loudly at start. */
+/**
+ * A handler keyed by a template the spec does not have could never be reached, and a write whose body has no
+ * schema would go unchecked: fail loudly at start.
+ */
 function assertRoutesInSpec(routes: RouteTable, spec: SpecValidator): void {
   for (const key of Object.keys(routes)) {
     const [method = '', template = ''] = key.split(' ');
     if (!spec.hasOperation(template, method)) {
       throw new Error(`emulator route ${key} is not in the OpenAPI description`);
     }
+    const unchecked = spec.uncheckedBody(template, method);
+    if (unchecked !== null) throw new Error(unchecked);
   }
 }

@@ -13,8 +13,6 @@ export interface DiscordEmulatorOptions {
   attachmentSizeLimit?: number;
   /** Default 25 MiB per request. */
   maxRequestBytes?: number;
-  /** Default `../shared/discord-api-spec/openapi.json` from process.cwd() (the repo root). */
-  specPath?: string;
   /** Permissions of the bot's role in the guild; enforced on channel routes. */
   botPermissions?: bigint;
   /** Default true; false closes a gateway that asks for the MessageContent intent with 4014. */

@@ -1,11 +1,6 @@
-import { resolve } from 'node:path';
 import { startDiscordEmulator, type DiscordEmulator } from '../discord/index.js';
 import { startGeminiEmulator, type GeminiEmulator } from '../gemini/index.js';
 import type { Options } from './options.js';
-
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-// Resolved from this file rather than the working directory, so the script runs from anywhere.
-const SPEC_PATH = resolve(REPO_ROOT, '../shared/discord-api-spec/openapi.json');
 
 /** Starts both emulators, or neither: a port that is taken stops the one already started. */
 export async function startEmulators(
@@ -14,7 +9,6 @@ export async function startEmulators(
   const discord = await startDiscordEmulator({
     botToken: options.token,
     port: options.discordPort,
-    specPath: SPEC_PATH,
   }).catch((err: unknown) => {
     throw new Error(`Discord emulator on port ${options.discordPort}: ${String(err)} (try --discord-port)`, {
       cause: err,
