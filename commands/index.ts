@@ -1,7 +1,10 @@
+import type { OfferedModel } from '../src/core/model-roster.js';
 import type { Command } from '../src/discord/command.js';
-import edit from './edit.js';
+import { editCommand } from './edit.js';
 import help from './help.js';
-import imagine from './imagine.js';
+import { imagineCommand } from './imagine.js';
 
-/** Every command, for the bot and for `npm run register` alike. */
-export const commands: readonly Command[] = [imagine, edit, help];
+/** Every command, for the bot and for `npm run register` alike, with the offered models' choices. */
+export function buildCommands(offered: readonly OfferedModel[]): readonly Command[] {
+  return [imagineCommand(offered), editCommand(offered), help];
+}

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
 import type { DeliverableImage } from './images.js';
+import type { ImageSize, ThinkingLevel } from './models.js';
 
 export type JobKind = 'imagine' | 'edit' | 'refine';
 
@@ -51,9 +52,14 @@ export interface JobRequest {
   readonly guildId: string | null;
   readonly channelId: string;
   readonly prompt: string;
-  readonly aspectRatio?: string | undefined;
   readonly inputs: readonly InputSource[];
   readonly refine?: RefineContext | undefined;
+  /** The model to ask (default: the first one offered) and the settings checked against it. */
+  readonly model?: string | undefined;
+  readonly imageSize?: ImageSize | undefined;
+  readonly aspectRatio?: string | undefined;
+  readonly thinkingLevel?: ThinkingLevel | undefined;
+  readonly search?: boolean | undefined;
 }
 
 /** An admitted request with its identity and the place its answers go. */

@@ -1,3 +1,4 @@
+import { text } from '../text/catalogue.js';
 import { modelInfo, type ImageSize, type ThinkingLevel } from './models.js';
 
 /** The knobs a member can turn on one request; every one is optional. */
@@ -11,7 +12,9 @@ export interface RequestControls {
 }
 
 const list = (items: readonly string[]) =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+  items.length <= 1
+    ? (items[0] ?? '')
+    : text('options.or', { items: items.slice(0, -1).join(', '), last: items.at(-1)! });
 
 /**
  * Whether this model can do what was asked. Returns the one sentence a member should read when it
@@ -24,22 +27,20 @@ export function checkControls(model: string, controls: RequestControls): string 
   const { imageSize, aspectRatio, referenceCount, search, thinkingLevel } = controls;
   if (imageSize !== undefined && !info.sizes.includes(imageSize)) {
     return info.sizes.length === 1
-      ? `${model} only makes ${info.sizes[0]} pictures.`
-      : `${model} makes ${list(info.sizes)} pictures, not ${imageSize}.`;
+      ? text('options.onlySize', { model, size: info.sizes[0]! })
+      : text('options.sizes', { model, sizes: list(info.sizes), size: imageSize });
   }
   if (aspectRatio !== undefined && !info.aspectRatios.includes(aspectRatio)) {
-    return `${model} does not make ${aspectRatio} pictures; it takes ${list(info.aspectRatios)}.`;
+    return text('options.ratio', { model, ratio: aspectRatio, ratios: list(info.aspectRatios) });
   }
   if (referenceCount !== undefined && referenceCount > info.maxReferenceImages) {
-    return `${model} takes at most ${info.maxReferenceImages} images in one request, not ${referenceCount}.`;
+    return text('options.references', { model, max: info.maxReferenceImages, count: referenceCount });
   }
-  if (search && !info.search.web) {
-    return `${model} cannot search Google while drawing; pick another model or leave search off.`;
-  }
+  if (search && !info.search.web) return text('options.search', { model });
   if (thinkingLevel !== undefined && !info.thinkingLevels.includes(thinkingLevel)) {
     return info.thinking === 'always'
-      ? `${model} always thinks before drawing; it takes no thinking level.`
-      : `${model} has no thinking level to set.`;
+      ? text('options.alwaysThinks', { model })
+      : text('options.noThinking', { model });
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * handler, the start-up check and the Discord options all read this one table, so a new model is
  * one entry here.
  *
- * Figures are from /work/shared/docs/gemini-image-api.md (Google's model pages, deprecations page,
+ * Figures are from Google's Gemini API documentation (model pages, deprecations page,
  * changelog and pricing page as of 2026-12-01). Prices are the standard (non-batch) price of one
  * output image, in USD: output tokens per image times the model's output-token price.
  */

@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import { REST, Routes, type APIApplication } from 'discord.js';
-import { commands } from '../../commands/index.js';
+import { buildCommands } from '../../commands/index.js';
 import { ConfigError, loadConfigFromEnvironment } from '../config.js';
 import { OperatorError } from '../errors.js';
 import { checkDiscordReachable } from './reach.js';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   await checkDiscordReachable(config.discordApiUrl, config.discordToken);
   const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
   const app = (await rest.get(Routes.currentApplication())) as APIApplication;
+  const commands = buildCommands(config.geminiModels);
   const body = commands.map((c) => c.data);
   const route = config.discordGuildId
     ? Routes.applicationGuildCommands(app.id, config.discordGuildId)

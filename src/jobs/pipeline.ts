@@ -166,7 +166,11 @@ export class JobPipeline {
         {
           prompt: job.prompt,
           images,
+          model: job.model,
+          imageSize: job.imageSize,
           aspectRatio: job.aspectRatio,
+          thinkingLevel: job.thinkingLevel,
+          search: job.search,
           history: job.refine?.history ?? [],
           previousImage: job.refine ? await load(job.refine.previous) : undefined,
         },
@@ -261,7 +265,8 @@ export class JobPipeline {
         userId: job.userId,
         prompt: job.prompt,
         parentMessageId: job.refine?.parentMessageId ?? null,
-        model: this.opts.gemini.model,
+        // The model that answered: a refine of this picture must go back to it (signatures are its own).
+        model: outcome.model ?? job.model ?? this.opts.gemini.model,
         modelParts: outcome.modelParts,
         imageCount: outcome.images.length,
         createdAt: Date.now(),

@@ -158,10 +158,32 @@ export const en = {
       aspectRatio: 'Shape of the picture (default: square, or whatever suits the prompt)',
     },
     edit: {
-      description: 'Edit or combine up to three images with an instruction',
+      description: {
+        one: 'Edit an image with an instruction',
+        other: 'Edit or combine up to {{count}} images with an instruction',
+      },
       prompt: 'What to change, e.g. “put the dress from image 1 on the model in image 2”',
       image: 'Image {{number}}',
     },
     help: { description: 'How to make and refine pictures' },
+    options: {
+      model: 'Which Gemini model draws it',
+      size: 'How big: 1K is standard, 2K and 4K take longer and cost more',
+      quality: 'Fast, or more careful (slower)',
+      qualityFast: 'fast',
+      qualityBest: 'best',
+      search: 'Let Gemini look things up on Google first (weather, news, facts)',
+    },
+  },
+  options: {
+    modelGone: 'The model “{{name}}” is not offered any more. Pick another one from the list.',
+    onlySize: '{{model}} only makes {{size}} pictures.',
+    sizes: '{{model}} makes {{sizes}} pictures, not {{size}}.',
+    ratio: '{{model}} does not make {{ratio}} pictures; it takes {{ratios}}.',
+    references: '{{model}} takes at most {{max}} images in one request, not {{count}}.',
+    search: '{{model}} cannot search Google while drawing; pick another model or leave search off.',
+    alwaysThinks: '{{model}} always thinks before drawing; it takes no thinking level.',
+    noThinking: '{{model}} has no thinking level to set.',
+    or: '{{items}} or {{last}}',
   },
 } as const;

@@ -2,7 +2,7 @@
  * Per-model facts the emulator needs: output sizes, accepted image options, token costs. Kept apart
  * from the bot's own catalogue (src/core/models.ts) on purpose: the emulator plays Google, so a
  * wrong figure in the bot shows up as a test failure instead of agreeing with itself. Figures from
- * /work/shared/docs/gemini-image-api.md (status as of 2026-12-01).
+ * Google's Gemini API documentation (status as of 2026-12-01).
  */
 
 /** The image models Google serves (what generateContent and the Models API answer for). */

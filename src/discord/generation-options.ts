@@ -1,0 +1,119 @@
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandBasicOption,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { JobRequest } from '../core/job.js';
+import { checkControls } from '../core/model-controls.js';
+import type { OfferedModel, ModelRoster } from '../core/model-roster.js';
+import { IMAGE_SIZES, modelInfo, offeredRatios, offeredSizes, type ImageSize } from '../core/models.js';
+import { UserError } from '../errors.js';
+import { text } from '../text/catalogue.js';
+
+/** The member's words for a thinking level: what it does for them, not what it is called. */
+const QUALITY = { fast: 'minimal', best: 'high' } as const;
+
+/** The generation settings of a request, as the commands fill them in. */
+export type GenerationChoices = Pick<
+  JobRequest,
+  'model' | 'imageSize' | 'aspectRatio' | 'thinkingLevel' | 'search'
+>;
+
+/**
+ * The options every picture-making command offers, built from the models the operator offers: a
+ * model choice only when there is more than one, the sizes and ratios any of them makes, quality
+ * where one has thinking levels, and search where one can search (with `search`).
+ */
+export function generationOptions(
+  offered: readonly OfferedModel[],
+  { search }: { search: boolean },
+): APIApplicationCommandBasicOption[] {
+  const models = offered.map((o) => o.model);
+  const infos = models.map(modelInfo);
+  const options: APIApplicationCommandBasicOption[] = [];
+  if (offered.length > 1) {
+    options.push({
+      type: ApplicationCommandOptionType.String,
+      name: 'model',
+      description: text('commands.options.model'),
+      required: false,
+      choices: offered.map((o) => ({ name: o.name, value: o.name })),
+    });
+  }
+  const sizes = offeredSizes(models);
+  if (sizes.length > 1) {
+    options.push({
+      type: ApplicationCommandOptionType.String,
+      name: 'size',
+      description: text('commands.options.size'),
+      required: false,
+      choices: sizes.map((s) => ({ name: s === '512' ? '512 px' : s, value: s })),
+    });
+  }
+  options.push({
+    type: ApplicationCommandOptionType.String,
+    name: 'aspect_ratio',
+    description: text('commands.imagine.aspectRatio'),
+    required: false,
+    choices: offeredRatios(models).map((r) => ({ name: r, value: r })),
+  });
+  if (infos.some((i) => i.thinkingLevels.length > 0)) {
+    options.push({
+      type: ApplicationCommandOptionType.String,
+      name: 'quality',
+      description: text('commands.options.quality'),
+      required: false,
+      choices: [
+        { name: text('commands.options.qualityFast'), value: 'fast' },
+        { name: text('commands.options.qualityBest'), value: 'best' },
+      ],
+    });
+  }
+  if (search && infos.some((i) => i.search.web)) {
+    options.push({
+      type: ApplicationCommandOptionType.Boolean,
+      name: 'search',
+      description: text('commands.options.search'),
+      required: false,
+    });
+  }
+  return options;
+}
+
+/**
+ * Reads the generation options back, checks them against the chosen model and refuses, before
+ * anything is queued, a combination that model cannot make (saying what it can).
+ */
+export function readGenerationChoices(
+  interaction: ChatInputCommandInteraction,
+  roster: ModelRoster,
+  referenceCount: number,
+): GenerationChoices {
+  const name = interaction.options.getString('model');
+  const chosen = name === null ? undefined : roster.byName(name);
+  if (name !== null && !chosen) throw new UserError(text('options.modelGone', { name }));
+  const model = chosen?.model ?? roster.defaultModel;
+  const size = interaction.options.getString('size');
+  const imageSize =
+    size !== null && (IMAGE_SIZES as readonly string[]).includes(size) ? (size as ImageSize) : undefined;
+  const aspectRatio = interaction.options.getString('aspect_ratio') ?? undefined;
+  const quality = interaction.options.getString('quality');
+  const thinkingLevel = quality === 'fast' || quality === 'best' ? QUALITY[quality] : undefined;
+  const search = interaction.options.getBoolean('search') ?? undefined;
+  const problem = checkControls(model, {
+    imageSize,
+    aspectRatio,
+    referenceCount,
+    search,
+    // Quality is a wish, not a requirement: a model without levels simply ignores it.
+    thinkingLevel: modelInfo(model).thinkingLevels.length > 0 ? thinkingLevel : undefined,
+  });
+  if (problem) throw new UserError(problem);
+  return {
+    model,
+    imageSize,
+    aspectRatio,
+    thinkingLevel: modelInfo(model).thinkingLevels.length > 0 ? thinkingLevel : undefined,
+    search: search || undefined,
+  };
+}
