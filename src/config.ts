@@ -54,7 +54,7 @@ const HINTS: Record<string, string> = {
   DISCORD_GUILD_ID:
     'a server id (Discord settings -> Advanced -> Developer Mode, then right-click the server -> Copy Server ID)',
   SHUTDOWN_GRACE_MS:
-    'at most 25000 (ms): the bot exits 29 s after SIGTERM and needs the last seconds to tell members whose jobs were interrupted',
+    'a number of milliseconds up to 25000: the bot exits 29 s after SIGTERM and needs the rest to tell members whose jobs were interrupted',
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
   REDIS_KEY_TTL_MS:
     'milliseconds from 1000 to 604800000 that the shared quota state outlives the last Gemini call, or leave it unset for 600000 (10 minutes)',
@@ -174,6 +174,31 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 25_000, 25_000),
 });
 
+/**
+ * zod's own wording ("Invalid input: expected number, received NaN") is for developers; an operator
+ * reads what the value must be. Messages written in the schema (regexes, lengths) are kept.
+ */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' || issue.expected === 'number'
+        ? 'must be a whole number'
+        : issue.message;
+    case 'too_small':
+      return issue.origin === 'number' ? `must be at least ${String(issue.minimum)}` : issue.message;
+    case 'too_big':
+      return issue.origin === 'number' ? `must be at most ${String(issue.maximum)}` : issue.message;
+    case 'invalid_value':
+      return issue.values.includes('true') && issue.values.includes('false')
+        ? 'must be true or false'
+        : `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be a URL with an accepted scheme' : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
 export interface LoadOptions {
   /** `npm run register` talks only to Discord: it needs no Gemini key. */
   readonly requireGemini?: boolean;
@@ -193,8 +218,9 @@ export function loadConfig(
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
-      const missing = issue.code === 'invalid_type' && env[key] === undefined;
-      const what = missing ? 'is missing' : `is not valid: ${issue.message}`;
+      // A blank line copied from .env.example (KEY=) is as missing as no line at all.
+      const missing = issue.code === 'invalid_type' && !env[key]?.trim();
+      const what = missing ? 'is missing' : `is not valid: ${describeIssue(issue)}`;
       const hint = HINTS[key];
       return `${key} ${what}${hint ? ` (set it to ${hint})` : ''}`;
     });

@@ -70,6 +70,26 @@ describe('loadConfig', () => {
     expect(list[0]).toMatch(new RegExp(`^${key} is not valid`));
   });
 
+  test('a .env copied from .env.example with blanks says what is missing, in words an operator can act on', () => {
+    const list = problems({ DISCORD_TOKEN: '', GEMINI_API_KEY: ' ', GEMINI_RPM: 'fast', USER_RPM: '2.5' });
+    expect(list).toEqual([
+      expect.stringMatching(/^DISCORD_TOKEN is missing \(set it to the bot token/),
+      expect.stringMatching(/^GEMINI_API_KEY is missing \(set it to a Gemini API key/),
+      'GEMINI_RPM is not valid: must be a whole number',
+      'USER_RPM is not valid: must be a whole number',
+    ]);
+    expect(list.join('\n')).not.toMatch(/Invalid input|expected|received|NaN/);
+  });
+
+  test.each([
+    ['GEMINI_CONCURRENCY', '0', 'must be at least 1'],
+    ['GEMINI_MAX_ATTEMPTS', '11', 'must be at most 10'],
+    ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['MESSAGE_CONTENT_INTENT', 'maybe', 'must be true or false'],
+  ])('%s=%s says what the value must be: %s', (key, value, sentence) => {
+    expect(problems({ ...base, [key]: value })[0]).toMatch(new RegExp(`^${key} is not valid: ${sentence}`));
+  });
+
   test('a shutdown grace that would outlast the hard exit at 29 s is refused, saying why', () => {
     const list = problems({ ...base, SHUTDOWN_GRACE_MS: '60000' });
     expect(list).toHaveLength(1);
