@@ -45,6 +45,8 @@ export type Outcome =
       readonly text: string;
       /** The model turn as it must be replayed later (signatures kept, images by index). */
       readonly modelParts: readonly StoredPart[];
+      /** Images the response held beyond the ones kept (see the adapter's cap). */
+      readonly omitted?: number;
       readonly usage?: Usage;
       /** The model that answered (the adapter sets it). */
       readonly model?: string;

@@ -46,6 +46,17 @@ export interface JobImages {
   ): Promise<ImageInput>;
   /** Deletes what load() kept on disk; call once Gemini has answered (or the job ended). */
   release(images: readonly ImageInput[]): Promise<void>;
-  /** Makes an output image fit one upload of `limit` bytes, saying so when it is not the original. */
+  /**
+   * Makes an output image fit one upload of `limit` bytes, saying so when it is not the original.
+   * Rejects with DamagedImageError when the bytes do not decode.
+   */
   fitForUpload(image: GeneratedImage, basename: string, limit: number): Promise<DeliverableImage>;
+}
+
+/** An output image whose bytes do not decode (truncated, corrupt): never delivered as a picture. */
+export class DamagedImageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DamagedImageError';
+  }
 }

@@ -19,7 +19,13 @@ export type JobStatus =
 
 /** What the user gets, already in words: delivery only lays it out. */
 export type JobResult =
-  | { readonly kind: 'images'; readonly images: readonly DeliverableImage[]; readonly text: string }
+  | {
+      readonly kind: 'images';
+      readonly images: readonly DeliverableImage[];
+      readonly text: string;
+      /** Sentences about the set: pictures left out (damaged, over the cap). */
+      readonly notes?: readonly string[];
+    }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'refused'; readonly explanation: string; readonly detail?: string | undefined }
   | { readonly kind: 'failed'; readonly message: string };

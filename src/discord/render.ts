@@ -56,7 +56,9 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
   const echo = echoPrompt(prompt);
   switch (result.kind) {
     case 'images': {
-      const notes = result.images.flatMap((i) => (i.note ? [`-# ${i.note}`] : [])).join('\n');
+      const notes = [...result.images.flatMap((i) => (i.note ? [i.note] : [])), ...(result.notes ?? [])]
+        .map((note) => `-# ${note}`)
+        .join('\n');
       const words = result.text ? quote(inertText(result.text)) : '';
       return fit(text('result.images', { prompt: echo, member: `<@${userId}>` }), words, notes);
     }

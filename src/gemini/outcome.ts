@@ -5,6 +5,13 @@ import type { Outcome, Usage } from '../core/generation.js';
 import type { StoredPart } from '../core/conversation.js';
 
 const MAX_TEXT = 4000;
+/**
+ * Images kept from one response. Gemini makes one picture per request; a response with twenty
+ * large ones is not something to hold in memory and post. The rest are counted, not decoded.
+ */
+export const MAX_IMAGES_PER_RESPONSE = 4;
+/** Model text kept for replay in later refines: it is sent again with every turn. */
+export const MAX_REPLAY_TEXT = 2000;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,6 +40,7 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
   const images: GeneratedImage[] = [];
   const texts: string[] = [];
   const modelParts: StoredPart[] = [];
+  let omitted = 0;
 
   for (const part of parts) {
     if (!isObject(part) || part.thought === true) continue;
@@ -40,6 +48,10 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
     const inline = isObject(part.inlineData) ? part.inlineData : undefined;
     const text = asString(part.text);
     if (inline) {
+      if (images.length >= MAX_IMAGES_PER_RESPONSE) {
+        omitted++;
+        continue;
+      }
       const data = decodeBase64(inline.data);
       if (!data) continue;
       const sniffed = await sniffType(data);
@@ -53,7 +65,10 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
       });
     } else if (text !== undefined) {
       if (text.trim()) texts.push(text.trim());
-      modelParts.push({ text, ...(signature ? { thoughtSignature: signature } : {}) });
+      modelParts.push({
+        text: forReplay(text),
+        ...(signature ? { thoughtSignature: signature } : {}),
+      });
     }
   }
 
@@ -62,7 +77,9 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
   const grounding = readGrounding(candidate.groundingMetadata);
   const extras = { ...(usage ? { usage } : {}), ...(grounding ? { grounding } : {}) };
   const finishReason = asString(candidate.finishReason) ?? 'STOP';
-  if (images.length > 0) return { kind: 'images', images, text, modelParts, ...extras };
+  if (images.length > 0) {
+    return { kind: 'images', images, text, modelParts, ...(omitted > 0 ? { omitted } : {}), ...extras };
+  }
   if (!NORMAL_FINISH.has(finishReason)) {
     return refused('output', finishReason, asString(candidate.finishMessage));
   }
@@ -99,4 +116,11 @@ function readUsage(value: unknown): Usage | undefined {
     totalTokens: n(value.totalTokenCount),
     thoughtsTokens: n(value.thoughtsTokenCount),
   };
+}
+
+/** Model text cut for replay, never inside a surrogate pair. */
+function forReplay(text: string): string {
+  return text.length <= MAX_REPLAY_TEXT
+    ? text
+    : text.slice(0, MAX_REPLAY_TEXT).replace(/[\ud800-\udbff]$/, '');
 }

@@ -1,6 +1,8 @@
 import type { Sharp } from 'sharp';
 import type { DeliverableImage } from '../core/images.js';
+import { DamagedImageError } from '../core/images.js';
 import { text } from '../text/catalogue.js';
+import { imageIsWhole } from './integrity.js';
 import { fitNote } from './messages.js';
 import { decodePixels, pipelineFrom, sampleBands } from './pixels.js';
 
@@ -56,10 +58,18 @@ const WEBP: Encoder = {
  */
 export async function fitToUploadLimit(image: FitInput, limit: number): Promise<DeliverableImage> {
   if (image.data.length <= limit) {
+    // Sent as it is, so checked here to be sure it is a whole picture and not a truncated file.
+    if (!(await imageIsWhole(image.data, image.extension))) {
+      throw new DamagedImageError(`the ${image.extension} image is truncated or corrupt`);
+    }
     return { filename: `${image.basename}.${image.extension}`, data: image.data };
   }
 
-  const pixels = await decodePixels(image.data, FIT_MAX_PIXELS);
+  const pixels = await decodePixels(image.data, FIT_MAX_PIXELS).catch((err: unknown) => {
+    throw new DamagedImageError(`the image does not decode: ${String((err as Error).message)}`, {
+      cause: err,
+    });
+  });
   const deliver = (encoder: Encoder, out: Buffer, what = encoder.description): DeliverableImage => ({
     filename: `${image.basename}.${encoder.extension}`,
     data: out,

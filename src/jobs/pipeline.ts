@@ -4,7 +4,8 @@ import type { ImageInput } from '../core/images.js';
 import type { Outcome } from '../core/generation.js';
 import type { Logger } from '../logger.js';
 import type { GeminiAdapter } from '../core/generation.js';
-import type { JobImages } from '../core/images.js';
+import { DamagedImageError, type DeliverableImage, type JobImages } from '../core/images.js';
+import { text } from '../text/catalogue.js';
 import type { ResultLog } from '../core/results.js';
 import { LogEvent } from '../log-events.js';
 import { FairQueue } from './fair-queue.js';
@@ -214,13 +215,26 @@ export class JobPipeline {
   private async toResult(outcome: Outcome, job: Job): Promise<JobResult> {
     switch (outcome.kind) {
       case 'images': {
-        const images = [];
+        const images: DeliverableImage[] = [];
+        let damaged = 0;
         for (const [i, image] of outcome.images.entries()) {
           const basename =
             outcome.images.length > 1 ? `${job.kind}-${job.id}-${i + 1}` : `${job.kind}-${job.id}`;
-          images.push(await this.opts.images.fitForUpload(image, basename, job.target.uploadLimit));
+          try {
+            images.push(await this.opts.images.fitForUpload(image, basename, job.target.uploadLimit));
+          } catch (err) {
+            // A picture that does not decode is never posted, stored or counted as one.
+            if (!(err instanceof DamagedImageError)) throw err;
+            job.log.warn({ err, image: i }, 'Gemini sent an image that does not decode; left out');
+            damaged++;
+          }
         }
-        return { kind: 'images', images, text: outcome.text };
+        if (images.length === 0) return { kind: 'failed', message: text('failure.damagedOutput') };
+        const notes = [
+          ...(damaged > 0 ? [text('result.damagedLeftOut', { count: damaged })] : []),
+          ...(outcome.omitted ? [text('result.omitted', { count: outcome.omitted })] : []),
+        ];
+        return { kind: 'images', images, text: outcome.text, ...(notes.length > 0 ? { notes } : {}) };
       }
       case 'text':
         return { kind: 'text', text: outcome.text };
@@ -238,9 +252,9 @@ export class JobPipeline {
     let told = false;
     try {
       const message = await entry.progress.finish(() => job.target.deliver(result));
-      if (message && outcome?.kind === 'images') {
-        delivered = outcome.images.length;
-        this.remember(job, message, outcome);
+      if (message && outcome?.kind === 'images' && result.kind === 'images') {
+        delivered = result.images.length;
+        this.remember(job, message, outcome, delivered);
       }
       told = true;
     } catch (err) {
@@ -255,7 +269,12 @@ export class JobPipeline {
   }
 
   /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */
-  private remember(job: Job, message: DeliveredMessage, outcome: Extract<Outcome, { kind: 'images' }>): void {
+  private remember(
+    job: Job,
+    message: DeliveredMessage,
+    outcome: Extract<Outcome, { kind: 'images' }>,
+    imageCount: number,
+  ): void {
     try {
       this.opts.store.saveResult({
         messageId: message.messageId,
@@ -268,7 +287,7 @@ export class JobPipeline {
         // The model that answered: a refine of this picture must go back to it (signatures are its own).
         model: outcome.model ?? job.model ?? this.opts.gemini.model,
         modelParts: outcome.modelParts,
-        imageCount: outcome.images.length,
+        imageCount,
         createdAt: Date.now(),
       });
     } catch (err) {

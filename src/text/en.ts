@@ -15,6 +15,7 @@ export const en = {
       'I am misconfigured: Gemini rejected my API key or model name. Please tell the server’s admins; nothing is wrong with your request.',
     tooLarge: 'Your images are too large for Gemini together. Try fewer or smaller images.',
     badRequest: 'Gemini could not process this request. Try different wording or different images.',
+    damagedOutput: 'Gemini sent back a damaged picture that cannot be opened. Please try again.',
   },
   queue: {
     restarting: 'I am restarting right now. Please try again in a minute.',
@@ -116,6 +117,14 @@ export const en = {
     geminiSaid: 'Gemini said: {{detail}}',
     failed: '⚠️ {{message}}',
     failedRequest: '-# Request: **{{prompt}}**',
+    damagedLeftOut: {
+      one: '{{count}} more picture from Gemini was damaged and is left out.',
+      other: '{{count}} more pictures from Gemini were damaged and are left out.',
+    },
+    omitted: {
+      one: 'Gemini sent {{count}} picture more than I post at once; it is left out.',
+      other: 'Gemini sent {{count}} pictures more than I post at once; they are left out.',
+    },
   },
   problem: '⚠️ {{message}}',
   access: {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { responseToOutcome } from '../../src/gemini/outcome.js';
+import { MAX_IMAGES_PER_RESPONSE, MAX_REPLAY_TEXT, responseToOutcome } from '../../src/gemini/outcome.js';
 import { sniffType } from '../../src/images/sniff.js';
 import { jpeg, png } from '../support/images.js';
 
@@ -161,5 +161,28 @@ describe('responseToOutcome', () => {
   test('a response that is not an object is a failure value, not a throw', async () => {
     expect(await toOutcome(null)).toMatchObject({ kind: 'failed' });
     expect(await toOutcome('oops')).toMatchObject({ kind: 'failed' });
+  });
+});
+
+describe('responseToOutcome bounds what it keeps', () => {
+  test(`a response with 20 images keeps the first ${MAX_IMAGES_PER_RESPONSE} and counts the rest`, async () => {
+    const parts = Array.from({ length: 20 }, () => ({ inlineData: { mimeType: 'image/png', data: PNG } }));
+    const outcome = await toOutcome({ candidates: [{ content: { parts }, finishReason: 'STOP' }] });
+    expect(outcome).toMatchObject({ kind: 'images', omitted: 20 - MAX_IMAGES_PER_RESPONSE });
+    if (outcome.kind === 'images') expect(outcome.images).toHaveLength(MAX_IMAGES_PER_RESPONSE);
+  });
+
+  test('a long model text is kept whole for the member but cut for replay in later refines', async () => {
+    // One ASCII letter first, so a cut at an even length would fall inside a surrogate pair.
+    const long = `a${'🍌'.repeat(3000)}`;
+    const outcome = await toOutcome({
+      candidates: [
+        { content: { parts: [{ text: long }, { inlineData: { mimeType: 'image/png', data: PNG } }] } },
+      ],
+    });
+    if (outcome.kind !== 'images') throw new Error(`expected images, got ${outcome.kind}`);
+    const replay = outcome.modelParts.find((p) => p.text !== undefined)!.text!;
+    expect(replay.length).toBeLessThanOrEqual(MAX_REPLAY_TEXT);
+    expect(replay).not.toMatch(/[\ud800-\udbff]$/);
   });
 });

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { fitToUploadLimit } from '../../src/images/fit.js';
+import { DamagedImageError } from '../../src/core/images.js';
 import { bombPng, jpeg, noisePng, png, seededBytes } from './fixtures.js';
 
 const MiB = 1024 * 1024;
@@ -88,5 +89,28 @@ describe('fitToUploadLimit', () => {
     const started = Date.now();
     await expect(fitToUploadLimit(asDeclared(data), 1024)).rejects.toThrow(/pixel limit/);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('fitToUploadLimit refuses pictures that do not decode', () => {
+  test.each([
+    ['a truncated small PNG', async () => (await png(64, 64, { r: 9, g: 9, b: 9 })).subarray(0, 60)],
+    [
+      'a PNG with a corrupt body',
+      async () => {
+        const data = Buffer.from(await noisePng(64, 64, { mask: 0xff }));
+        data.fill(0x41, 60, data.length - 20);
+        return data;
+      },
+    ],
+  ])('%s is a DamagedImageError, not a file to post', async (_, make) => {
+    await expect(fitToUploadLimit(asDeclared(await make()), LIMIT)).rejects.toBeInstanceOf(DamagedImageError);
+  });
+
+  test('a truncated PNG over the limit is a DamagedImageError too', async () => {
+    const big = await noisePng(2048, 2048, { mask: 0xff });
+    await expect(
+      fitToUploadLimit(asDeclared(big.subarray(0, big.length - 1000)), 1024),
+    ).rejects.toBeInstanceOf(DamagedImageError);
   });
 });

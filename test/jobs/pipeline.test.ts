@@ -9,6 +9,7 @@ import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/core/j
 import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
 import { UserError } from '../../src/errors.js';
+import { text } from '../../src/text/catalogue.js';
 import { openStore } from '../../src/store/store.js';
 import { png } from '../support/images.js';
 
@@ -106,7 +107,8 @@ function setup(
     };
     return { job: j, ...t };
   };
-  const settle = () => new Promise((r) => setTimeout(r, 10));
+  // Long enough for a fake Gemini answer to be fitted (a real decode on libuv's pool) and delivered.
+  const settle = () => new Promise((r) => setTimeout(r, 60));
   /** Submits a test job through the one door, its answers going to the job's fake target. */
   const submit = ({ id: _id, target, log: _log, ...request }: Job) => pipeline.submit(request, () => target);
   return { pipeline, gemini, store, events, job, settle, submit, loaded, released };
@@ -305,5 +307,48 @@ describe('JobPipeline admission', () => {
     expect(store.usage('u', today)).toBe(1);
     expect((await submitOne(job('u').job)).ok).toBe(true);
     expect((await submitOne(job('u').job)).ok).toBe(false);
+  });
+});
+
+describe('JobPipeline and damaged pictures', () => {
+  test('a picture that does not decode is never posted: the member is told, nothing is stored or counted', async () => {
+    const store = openStore(':memory:');
+    const limits = new UserLimits({ perMinute: 1000, perDay: 5, backend: memoryLimitBackend(store) });
+    const { gemini, job, settle, submit, store: results } = setup({ limits });
+    const j = job('u');
+    await submit(j.job);
+    await settle();
+    gemini.calls[0]!.release({
+      ...imageOutcome,
+      images: [{ mimeType: 'image/png', extension: 'png', data: PNG.subarray(0, 40) }],
+    });
+    await settle();
+    expect(j.results[0]).toEqual({ kind: 'failed', message: text('failure.damagedOutput') });
+    expect(results.getResult('msg-u1')).toBeUndefined();
+    expect(store.usage('u', new Date().toISOString().slice(0, 10))).toBe(0);
+  });
+
+  test('when one of two pictures is damaged, the other is posted with a note and counted alone', async () => {
+    const store = openStore(':memory:');
+    const limits = new UserLimits({ perMinute: 1000, perDay: 5, backend: memoryLimitBackend(store) });
+    const { gemini, job, settle, submit } = setup({ limits });
+    const j = job('u');
+    await submit(j.job);
+    await settle();
+    gemini.calls[0]!.release({
+      ...imageOutcome,
+      images: [
+        { mimeType: 'image/png', extension: 'png', data: PNG },
+        { mimeType: 'image/png', extension: 'png', data: PNG.subarray(0, 40) },
+      ],
+    });
+    await settle();
+    const result = j.results[0]!;
+    expect(result.kind).toBe('images');
+    if (result.kind === 'images') {
+      expect(result.images).toHaveLength(1);
+      expect(result.notes).toEqual([text('result.damagedLeftOut', { count: 1 })]);
+    }
+    expect(store.usage('u', new Date().toISOString().slice(0, 10))).toBe(1);
   });
 });
