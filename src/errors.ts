@@ -1,8 +1,8 @@
 import { text } from './text/catalogue.js';
 /** An error whose message is safe and useful to show the user as it is. */
 export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UserError';
   }
 }

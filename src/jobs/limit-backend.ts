@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DailyUsage } from '../core/results.js';
-import { SHARED_STORE_DOWN } from './present.js';
+import { SHARED_STORE_DOWN, USAGE_NOT_COUNTED } from './present.js';
 import { createRedisClient, RedisHealth, redisAddress, whenReady } from './redis-client.js';
 
 /**
@@ -44,8 +44,13 @@ export function memoryLimitBackend(store: DailyUsage): LimitBackend {
     dailyCount: (userId, day) => Promise.resolve(store.usage(userId, day)),
     reserveDaily(userId, day, limit) {
       // Synchronous read and write: nothing else runs between them in this process.
-      if (limit > 0 && store.usage(userId, day) >= limit) return Promise.resolve(false);
-      store.addUsage(userId, day, 1);
+      try {
+        if (limit > 0 && store.usage(userId, day) >= limit) return Promise.resolve(false);
+        store.addUsage(userId, day, 1);
+      } catch (err) {
+        // A picture that cannot be counted (a full disk, a broken database) is not handed out free.
+        return Promise.reject(new UserError(USAGE_NOT_COUNTED, { cause: err }));
+      }
       return Promise.resolve(true);
     },
     addDaily(userId, day, images) {

@@ -29,3 +29,4 @@ export const NOT_STARTED_RESTART = text('queue.notStartedRestart');
 export const INTERRUPTED_RESTART = text('queue.interruptedRestart');
 export const QUEUE_FULL = text('queue.full');
 export const SHARED_STORE_DOWN = text('queue.sharedStoreDown');
+export const USAGE_NOT_COUNTED = text('queue.usageNotCounted');

@@ -25,6 +25,8 @@ export const en = {
       'I had to restart while making your picture, so it was not finished. Please try again in a minute.',
     full: 'I am very busy right now: the queue is full. Please try again shortly.',
     sharedStoreDown: 'My shared limits store is not answering right now. Please try again in a minute.',
+    usageNotCounted:
+      'I cannot keep count of pictures right now, so I did not start this one. Please try again in a minute.',
   },
   limits: {
     daily: {

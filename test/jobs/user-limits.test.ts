@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { dayKey, UserLimits } from '../../src/jobs/user-limits.js';
 import { openStore } from '../../src/store/store.js';
+import { UserError } from '../../src/errors.js';
+import { USAGE_NOT_COUNTED } from '../../src/jobs/present.js';
 
 function setup(perMinute: number, perDay: number, start = Date.UTC(2026, 10, 23, 12, 0, 0)) {
   let now = start;
@@ -79,6 +81,19 @@ describe('UserLimits', async () => {
     expect((await limits.admit('u')).ok).toBe(true);
     expect((await limits.admit('u')).ok).toBe(false);
     expect(store.usage('u', dayKey(at()))).toBe(1);
+  });
+
+  test('when the store cannot write, the job is refused with a reason instead of being free', async () => {
+    const store = openStore(':memory:');
+    const broken = {
+      usage: () => 0,
+      addUsage: (): number => {
+        throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
+      },
+    };
+    const limits = new UserLimits({ perMinute: 10, perDay: 5, backend: memoryLimitBackend(broken) });
+    await expect(limits.admit('u')).rejects.toThrow(new UserError(USAGE_NOT_COUNTED));
+    store.close();
   });
 
   test('a daily limit of 0 means unlimited', async () => {
