@@ -106,7 +106,7 @@ function classify(err: unknown, opts: { timedOut?: boolean }): GeminiFailure {
     }
     return {
       kind: 'unknown',
-      message: `unexpected error from the Gemini client: ${String(name ?? 'Error')}`,
+      message: `unexpected error from the Gemini client: ${typeof name === 'string' ? name : 'Error'}`,
       retryable: false,
     };
   }

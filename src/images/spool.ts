@@ -42,7 +42,9 @@ export class SpooledFile implements FileBytes {
 
 /** Deletes the files behind images a job no longer needs; in-memory images need nothing. */
 export async function discardImages(images: readonly ImageInput[]): Promise<void> {
-  await Promise.all(images.map((image) => (image.data instanceof SpooledFile ? image.data.discard() : null)));
+  await Promise.all(
+    images.map((image) => (image.data instanceof SpooledFile ? image.data.discard() : Promise.resolve())),
+  );
 }
 
 /**

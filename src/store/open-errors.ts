@@ -38,7 +38,8 @@ export class StoreOpenError extends OperatorError {
  */
 export function classifyStoreOpenError(err: unknown, file: string): StoreOpenError | undefined {
   const dir = dirname(file);
-  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const raw = (err as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' ? raw : '';
   const make = (problem: StoreOpenProblem, message: string) =>
     new StoreOpenError(problem, message, { cause: err });
   const folderProblem = explainFolderError(err, `DATA_DIR ${dir}`);
