@@ -77,6 +77,8 @@ async function serveApi(deps: RequestHandlerDeps, req: IncomingMessage, res: Ser
       const errors = spec.validateBody(match.template, method, parsed.body);
       if (errors.length > 0) violation(errors);
     }
+    const fault = injectedFault(core, recorded);
+    if (fault) throw fault;
     const handler = routes[`${method} ${match.template}`];
     if (!handler) throw notFound();
     const result = await handler({
@@ -99,6 +101,17 @@ async function serveApi(deps: RequestHandlerDeps, req: IncomingMessage, res: Ser
   recorded.responseBody = body;
   sendJson(res, status, body, rateLimitHeaders(recorded.route ?? recorded.path));
   core.record(recorded);
+}
+
+/** The answer of the first injected fault that matches the request, counting its use. */
+function injectedFault(core: EmulatorCore, request: RecordedRequest): DiscordApiError | undefined {
+  for (const fault of core.faults) {
+    if (fault.used >= (fault.times ?? Infinity) || !fault.match(request)) continue;
+    fault.used += 1;
+    const status = fault.status ?? 500;
+    return new DiscordApiError(status, fault.code ?? 0, fault.message ?? `${status}: injected fault`);
+  }
+  return undefined;
 }
 
 /** Interaction callbacks and interaction webhooks authenticate with the token in the path, not the bot token. */
