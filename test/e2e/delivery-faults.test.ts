@@ -119,6 +119,49 @@ describe('delivery when Discord fails: every accepted job ends in a picture or a
     expect(world.bot.logs().some((l) => l.event === 'job.lost')).toBe(false);
   });
 
+  test('a follow-up that hits a dead token goes on in the channel: twelve pictures are twelve files, not twenty-two', async () => {
+    world = await startWorld();
+    world.gemini.setDefault({ kind: 'image', count: 12, width: 16, height: 16 });
+    world.discord.injectFault({
+      match: (r) => r.method === 'POST' && r.route === '/webhooks/{webhook_id}/{webhook_token}',
+      status: 401,
+      code: 50027,
+      message: 'Invalid Webhook Token',
+    });
+    const h = await world.discord.dispatchCommand('imagine', { prompt: 'a dozen eggs' });
+    const rest = await world.discord.waitForMessage(
+      (m) => m.author.bot && m.interactionId === null && hasImage(m),
+      15_000,
+    );
+    await world.bot.waitForLog((l) => l.event === 'job.finished');
+    expect(rest.attachments).toHaveLength(2);
+    const posted = world.discord.messages.filter((m) => m.author.bot).flatMap((m) => m.attachments);
+    expect(posted).toHaveLength(12);
+    expect(h.state().originalMessageId).not.toBe(rest.id);
+  });
+
+  test('a picture can be refined the moment it is visible, while its later pictures are still being sent', async () => {
+    world = await startWorld();
+    world.gemini.setDefault({ kind: 'image', count: 11, width: 16, height: 16 });
+    // The second message is slow to go out; the member replies to the first meanwhile.
+    const slow = world.discord.injectFault({
+      match: (r) => r.method === 'POST' && r.route === '/webhooks/{webhook_id}/{webhook_token}',
+      delayMs: 4000,
+    });
+    const h = await world.discord.dispatchCommand('imagine', { prompt: 'many boats' });
+    const first = await h.waitForOriginal(hasImage, 15_000);
+    world.gemini.setDefault({ kind: 'image', width: 16, height: 16 });
+    // A member needs a moment to see the picture and reply (and the bot, Discord's answer to its edit).
+    await new Promise((r) => setTimeout(r, 300));
+    await world.discord.dispatchMessage({ content: 'make them red', replyTo: first.id });
+    const refined = await world.discord.waitForMessage(
+      (m) => m.author.bot && m.channelId === first.id && hasImage(m),
+      3500,
+    );
+    expect(refined.attachments).toHaveLength(1);
+    slow();
+  });
+
   test('a result that can reach its member by no way at all is logged as a lost job', async () => {
     world = await startWorld({ discord: { tokenLifetimeMs: 1000 } });
     world.gemini.setDefault({ kind: 'image', latencyMs: 1500 });

@@ -350,6 +350,11 @@ describe('Discord emulator with the real discord.js client', () => {
     await expect(channel.send('words still go')).resolves.toBeDefined();
     remove();
     await expect(channel.send({ files: [file] })).resolves.toBeDefined();
+    // A fault with only a delay slows matching requests down and then lets them through.
+    emu.injectFault({ match: (r) => r.method === 'POST', delayMs: 300 });
+    const started = Date.now();
+    await expect(channel.send('slow')).resolves.toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   test('closeGateway(4000) leads to a RESUME that replays missed dispatches, and later ones still arrive', async () => {

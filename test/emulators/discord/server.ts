@@ -78,7 +78,8 @@ async function serveApi(deps: RequestHandlerDeps, req: IncomingMessage, res: Ser
       if (errors.length > 0) violation(errors);
     }
     const fault = injectedFault(core, recorded);
-    if (fault) throw fault;
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.error) throw fault.error;
     const handler = routes[`${method} ${match.template}`];
     if (!handler) throw notFound();
     const result = await handler({
@@ -103,13 +104,22 @@ async function serveApi(deps: RequestHandlerDeps, req: IncomingMessage, res: Ser
   core.record(recorded);
 }
 
-/** The answer of the first injected fault that matches the request, counting its use. */
-function injectedFault(core: EmulatorCore, request: RecordedRequest): DiscordApiError | undefined {
+/** What the first injected fault that matches the request does to it, counting its use. */
+function injectedFault(
+  core: EmulatorCore,
+  request: RecordedRequest,
+): { delayMs?: number | undefined; error?: DiscordApiError | undefined } | undefined {
   for (const fault of core.faults) {
     if (fault.used >= (fault.times ?? Infinity) || !fault.match(request)) continue;
     fault.used += 1;
+    const slowOnly = fault.delayMs !== undefined && fault.status === undefined;
     const status = fault.status ?? 500;
-    return new DiscordApiError(status, fault.code ?? 0, fault.message ?? `${status}: injected fault`);
+    return {
+      delayMs: fault.delayMs,
+      error: slowOnly
+        ? undefined
+        : new DiscordApiError(status, fault.code ?? 0, fault.message ?? `${status}: injected fault`),
+    };
   }
   return undefined;
 }

@@ -246,7 +246,9 @@ export interface DispatchComponentInput {
 export interface InjectedFault {
   /** Which requests; e.g. `(r) => r.files.length > 0` for every upload. */
   match: (r: { method: string; route: string | null; path: string; files: RecordedFile[] }) => boolean;
-  /** Default 500. */
+  /** Holds matching requests this long first; with no status given, they then go through as usual. */
+  delayMs?: number;
+  /** Default 500 (unless only delayMs is given). */
   status?: number;
   /** Discord's JSON error code in the body; default 0. */
   code?: number;
