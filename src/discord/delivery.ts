@@ -1,16 +1,8 @@
-import {
-  AttachmentBuilder,
-  DiscordAPIError,
-  RESTJSONErrorCodes,
-  type Client,
-  type Message,
-  type SendableChannels,
-} from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type Message, type SendableChannels } from 'discord.js';
 import type { Logger } from '../logger.js';
 import type { DeliverableImage } from '../core/images.js';
 import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus, OnVisible } from '../core/job.js';
 import { LogEvent } from '../log-events.js';
-import { text } from '../text/catalogue.js';
 import {
   DeliveryLost,
   FallbackChain,
@@ -19,9 +11,10 @@ import {
   type Layout,
   type Place,
 } from './fallback.js';
-import { NO_PINGS, pingOnly } from './no-pings.js';
+import { NO_PINGS } from './no-pings.js';
+import { channelPlace, dmPlace, parentPlace, toFiles } from './places.js';
 import type { JobInteraction } from './submit.js';
-import { renderNotPosted, renderProgress, renderRestNotPosted, renderResult, withDmIntro } from './render.js';
+import { renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const MAX_FILES_PER_MESSAGE = 10;
@@ -50,9 +43,6 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
   return groups;
 }
 
-const toFiles = (images: readonly DeliverableImage[]) =>
-  images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: text('fit.altText') }));
-
 /** Discord's answer when an interaction token is expired or gone. */
 const DEAD_TOKEN_CODES: ReadonlySet<unknown> = new Set([
   RESTJSONErrorCodes.InvalidWebhookToken,
@@ -71,65 +61,6 @@ function layoutOf(result: JobResult, prompt: string, userId: string): Layout {
     groups: result.kind === 'images' ? groupFiles(result.images) : [],
     notPosted: (problem) => renderNotPosted(prompt, userId, problem),
     restNotPosted: renderRestNotPosted,
-  };
-}
-
-/**
- * A channel the bot posts in with its own token. The first message mentions its member, and only
- * them, because they may not be looking there; `replyTo` makes it a reply to their message.
- */
-function channelPlace(
-  name: string,
-  channel: () => Promise<SendableChannels>,
-  userId: string,
-  opts: { replyTo?: string | undefined; ping?: boolean } = {},
-): Place {
-  let resolved: SendableChannels | undefined;
-  return {
-    name,
-    inThread: () => !!resolved?.isThread(),
-    async post(m) {
-      resolved = await channel();
-      return resolved.send({
-        content: m.content,
-        files: toFiles(m.images),
-        allowedMentions: m.first && opts.ping !== false ? pingOnly(userId) : NO_PINGS,
-        ...(m.first && opts.replyTo
-          ? { reply: { messageReference: opts.replyTo, failIfNotExists: false } }
-          : {}),
-      });
-    },
-  };
-}
-
-/** When the job's place is a thread, its parent channel: a locked or archived thread stays readable there. */
-function parentPlace(channel: () => Promise<SendableChannels>, userId: string): Place {
-  return channelPlace(
-    'parent channel',
-    async () => {
-      const thread = await channel();
-      if (!thread.isThread()) throw new PlaceUnavailable('not in a thread');
-      const parent =
-        thread.parent ?? (thread.parentId ? await thread.client.channels.fetch(thread.parentId) : null);
-      if (!parent?.isSendable()) throw new PlaceUnavailable('the thread’s channel is not reachable');
-      return parent;
-    },
-    userId,
-  );
-}
-
-/** The member's DMs: only when nothing in the server reached them. */
-function dmPlace(client: Client, userId: string, channelId: string): Place {
-  return {
-    name: 'dm',
-    lastResort: true,
-    inThread: () => false,
-    post: (m) =>
-      client.users.send(userId, {
-        content: m.first ? withDmIntro(m.content, channelId) : m.content,
-        files: toFiles(m.images),
-        allowedMentions: NO_PINGS,
-      }),
   };
 }
 
