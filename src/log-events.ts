@@ -6,6 +6,8 @@ export const LogEvent = {
   botOnline: 'bot.online',
   jobQueued: 'job.queued',
   jobFinished: 'job.finished',
+  /** A job's result reached its member by no way at all: the line names the member and why. */
+  jobLost: 'job.lost',
   gatewayDisconnected: 'gateway.disconnected',
   gatewayResumed: 'gateway.resumed',
   /** Discord closed the gateway for good; the operator must fix something (the line says what). */

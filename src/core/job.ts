@@ -36,13 +36,23 @@ export interface DeliveredMessage {
   readonly threadId: string | null;
 }
 
+/**
+ * Told the moment the first message holding a job's images exists, before any later group of
+ * images is sent: from then on a member can see the picture and may already reply to it.
+ */
+export type OnVisible = (message: DeliveredMessage) => void;
+
 /** Where a job's progress and result go; implemented once, in the Discord delivery module. */
 export interface DeliveryTarget {
   /** The most one uploaded file may weigh here (the interaction's attachment_size_limit). */
   readonly uploadLimit: number;
   progress(status: JobStatus): Promise<void>;
-  /** Posts the result; for images returns the message that holds them. */
-  deliver(result: JobResult): Promise<DeliveredMessage | undefined>;
+  /**
+   * Posts the result, falling back to other ways of reaching the member; for images resolves to
+   * the message that holds them (undefined when only words got through). Rejects only when the
+   * member could not be reached at all.
+   */
+  deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined>;
 }
 
 export interface RefineContext {

@@ -1,18 +1,20 @@
-import {
-  AttachmentBuilder,
-  DiscordAPIError,
-  RESTJSONErrorCodes,
-  type Message,
-  type MessageCreateOptions,
-  type SendableChannels,
-} from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type Message, type SendableChannels } from 'discord.js';
 import type { Logger } from '../logger.js';
 import type { DeliverableImage } from '../core/images.js';
-import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus } from '../core/job.js';
-import { text } from '../text/catalogue.js';
-import { NO_PINGS, pingOnly } from './no-pings.js';
+import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus, OnVisible } from '../core/job.js';
+import { LogEvent } from '../log-events.js';
+import {
+  DeliveryLost,
+  FallbackChain,
+  PlaceUnavailable,
+  sendLayout,
+  type Layout,
+  type Place,
+} from './fallback.js';
+import { NO_PINGS } from './no-pings.js';
+import { channelPlace, dmPlace, parentPlace, toFiles } from './places.js';
 import type { JobInteraction } from './submit.js';
-import { renderProgress, renderResult } from './render.js';
+import { renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const MAX_FILES_PER_MESSAGE = 10;
@@ -41,38 +43,58 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
   return groups;
 }
 
-const toFiles = (images: readonly DeliverableImage[]) =>
-  images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: text('fit.altText') }));
-
-/** Discord's answer when an interaction token is expired or gone: the job must go out another way. */
+/** Discord's answer when an interaction token is expired or gone. */
 const DEAD_TOKEN_CODES: ReadonlySet<unknown> = new Set([
   RESTJSONErrorCodes.InvalidWebhookToken,
   RESTJSONErrorCodes.UnknownWebhook,
   RESTJSONErrorCodes.UnknownInteraction,
-  RESTJSONErrorCodes.UnknownMessage,
 ]);
 
-function isDeadToken(err: unknown): boolean {
-  return err instanceof DiscordAPIError && DEAD_TOKEN_CODES.has(err.code);
-}
+const isDeadToken = (err: unknown) => err instanceof DiscordAPIError && DEAD_TOKEN_CODES.has(err.code);
+/** Someone deleted the message being edited (the reply, the placeholder). */
+const isGone = (err: unknown) =>
+  err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage;
 
-/** Where a message landed; the caller says whether that channel is a thread (the cache may not know it yet). */
-function where(message: Message, inThread: boolean): DeliveredMessage {
+function layoutOf(result: JobResult, prompt: string, userId: string): Layout {
   return {
-    messageId: message.id,
-    channelId: message.channelId,
-    threadId: inThread ? message.channelId : null,
+    content: renderResult(result, prompt, userId),
+    groups: result.kind === 'images' ? groupFiles(result.images) : [],
+    notPosted: (problem) => renderNotPosted(prompt, userId, problem),
+    restNotPosted: renderRestNotPosted,
   };
 }
 
+/** Sends a result down its places; a result that reaches no one is logged as a lost job. */
+async function deliverDown(
+  places: Place[],
+  layout: Layout,
+  log: Logger,
+  userId: string,
+  onVisible: OnVisible | undefined,
+): Promise<DeliveredMessage | undefined> {
+  const chain = new FallbackChain(places, log);
+  try {
+    return await sendLayout(chain, layout, log, onVisible);
+  } catch (err) {
+    if (err instanceof DeliveryLost) {
+      log.error(
+        { event: LogEvent.jobLost, member: userId, failures: chain.failures },
+        'job lost: its result could not reach its member by any way',
+      );
+    }
+    throw err;
+  }
+}
+
 /**
- * The reply to a slash command: progress and the result edit the deferred reply; once the token
- * has expired (long queues) the result goes to the channel as a normal message that mentions the
- * user, and only that user.
+ * The reply to a slash command or a component. The result edits the deferred reply; if that is
+ * gone, a follow-up; once the token has expired (long queues) a channel message that mentions
+ * the member; then words alone; then a DM.
  */
 export class InteractionTarget implements DeliveryTarget {
   readonly uploadLimit: number;
   private tokenDead = false;
+  private replyGone = false;
 
   constructor(
     private readonly interaction: JobInteraction,
@@ -91,7 +113,7 @@ export class InteractionTarget implements DeliveryTarget {
   }
 
   async progress(status: JobStatus): Promise<void> {
-    if (!(await this.tokenUsable())) return;
+    if (this.replyGone || !(await this.tokenUsable())) return;
     try {
       await this.interaction.editReply({
         content: renderProgress(status, this.prompt),
@@ -99,69 +121,55 @@ export class InteractionTarget implements DeliveryTarget {
       });
     } catch (err) {
       if (isDeadToken(err)) this.tokenDead = true;
+      else if (isGone(err)) this.replyGone = true;
       else throw err;
     }
   }
 
-  async deliver(result: JobResult): Promise<DeliveredMessage | undefined> {
-    const content = renderResult(result, this.prompt, this.interaction.user.id);
-    const groups = result.kind === 'images' ? groupFiles(result.images) : [[]];
-    if (await this.tokenUsable()) {
-      try {
-        const first = await this.interaction.editReply({
-          content,
-          files: toFiles(groups[0] ?? []),
-          allowedMentions: NO_PINGS,
-        });
-        for (const group of groups.slice(1)) {
-          await this.interaction.followUp({ files: toFiles(group), allowedMentions: NO_PINGS });
-        }
-        return result.kind === 'images' ? where(first, !!this.interaction.channel?.isThread()) : undefined;
-      } catch (err) {
-        if (!isDeadToken(err)) throw err;
-        this.tokenDead = true;
-        this.log.info(
-          { interactionId: this.interaction.id },
-          'interaction token expired; delivering in the channel',
-        );
-      }
-    }
-    const { channelId } = this.interaction;
-    const channel =
-      this.interaction.channel ??
-      (channelId ? await this.interaction.client.channels.fetch(channelId) : null);
-    if (!channel?.isSendable())
-      throw new Error('the command’s channel is not reachable for a fallback message');
-    const sent = await sendGroups(channel, content, groups, pingOnly(this.interaction.user.id));
-    return result.kind === 'images' ? where(sent, channel.isThread()) : undefined;
+  deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
+    const userId = this.interaction.user.id;
+    return deliverDown(this.places(), layoutOf(result, this.prompt, userId), this.log, userId, onVisible);
   }
-}
 
-async function sendGroups(
-  channel: SendableChannels,
-  content: string,
-  groups: DeliverableImage[][],
-  allowedMentions: MessageCreateOptions['allowedMentions'],
-  replyTo?: string | undefined,
-): Promise<Message> {
-  const first = await channel.send({
-    content,
-    files: toFiles(groups[0] ?? []),
-    allowedMentions,
-    ...(replyTo ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
-  });
-  for (const group of groups.slice(1)) {
-    await channel.send({ files: toFiles(group), allowedMentions: NO_PINGS });
+  private places(): Place[] {
+    const i = this.interaction;
+    const userId = i.user.id;
+    const inThread = () => !!i.channel?.isThread();
+    const channel = async () => {
+      const found = i.channel ?? (i.channelId ? await i.client.channels.fetch(i.channelId) : null);
+      if (!found?.isSendable()) throw new PlaceUnavailable('the command’s channel is not reachable');
+      return found;
+    };
+    const viaToken = { credential: 'interaction token', inThread };
+    return [
+      {
+        ...viaToken,
+        name: 'reply',
+        firstOnly: true,
+        usable: async () => !this.replyGone && (await this.tokenUsable()),
+        post: (m) => i.editReply({ content: m.content, files: toFiles(m.images), allowedMentions: NO_PINGS }),
+      },
+      {
+        ...viaToken,
+        name: 'follow-up',
+        usable: () => this.tokenUsable(),
+        post: (m) => i.followUp({ content: m.content, files: toFiles(m.images), allowedMentions: NO_PINGS }),
+      },
+      channelPlace('channel', channel, userId),
+      parentPlace(channel, userId),
+      dmPlace(i.client, userId, i.channelId ?? ''),
+    ];
   }
-  return first;
 }
 
 /**
- * A refine: progress is a reply to the user's message in the thread (or channel), which the
- * result then replaces, so the picture lands where the conversation is.
+ * A refine: progress is a reply to the member's message in the thread (or channel), which the
+ * result then replaces, so the picture lands where the conversation is. If the placeholder is
+ * gone, a new reply; if the thread refuses posts, its parent channel; then words alone; then a DM.
  */
 export class MessageTarget implements DeliveryTarget {
   private placeholder: Message | undefined;
+  private placeholderGone = false;
 
   constructor(
     private readonly channel: SendableChannels,
@@ -169,12 +177,20 @@ export class MessageTarget implements DeliveryTarget {
     private readonly prompt: string,
     private readonly userId: string,
     readonly uploadLimit: number,
+    private readonly log: Logger,
   ) {}
 
   async progress(status: JobStatus): Promise<void> {
+    if (this.placeholderGone) return;
     const content = renderProgress(status, this.prompt);
     if (this.placeholder) {
-      await this.placeholder.edit({ content, allowedMentions: NO_PINGS });
+      try {
+        await this.placeholder.edit({ content, allowedMentions: NO_PINGS });
+      } catch (err) {
+        // Deleted by someone: the result will be a new reply, and no new placeholder is posted.
+        if (isGone(err)) this.placeholderGone = true;
+        else throw err;
+      }
     } else {
       this.placeholder = await this.channel.send({
         content,
@@ -184,22 +200,38 @@ export class MessageTarget implements DeliveryTarget {
     }
   }
 
-  async deliver(result: JobResult): Promise<DeliveredMessage | undefined> {
-    const content = renderResult(result, this.prompt, this.userId);
-    const groups = result.kind === 'images' ? groupFiles(result.images) : [[]];
-    if (this.placeholder) {
-      const edited = await this.placeholder.edit({
-        content,
-        files: toFiles(groups[0] ?? []),
-        attachments: [],
-        allowedMentions: NO_PINGS,
-      });
-      for (const group of groups.slice(1)) {
-        await this.channel.send({ files: toFiles(group), allowedMentions: NO_PINGS });
-      }
-      return result.kind === 'images' ? where(edited, this.channel.isThread()) : undefined;
-    }
-    const sent = await sendGroups(this.channel, content, groups, NO_PINGS, this.replyTo);
-    return result.kind === 'images' ? where(sent, this.channel.isThread()) : undefined;
+  deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
+    const layout = layoutOf(result, this.prompt, this.userId);
+    return deliverDown(this.places(), layout, this.log, this.userId, onVisible);
+  }
+
+  private places(): Place[] {
+    const { channel, userId } = this;
+    const inThread = () => channel.isThread();
+    return [
+      {
+        name: 'placeholder',
+        firstOnly: true,
+        inThread,
+        usable: () => !!this.placeholder && !this.placeholderGone,
+        post: (m) =>
+          this.placeholder!.edit({
+            content: m.content,
+            files: toFiles(m.images),
+            attachments: [],
+            allowedMentions: NO_PINGS,
+          }),
+      },
+      {
+        ...channelPlace(channel.isThread() ? 'thread' : 'channel', () => Promise.resolve(channel), userId, {
+          replyTo: this.replyTo,
+          // A reply in the conversation is seen where it is; it pings no one.
+          ping: false,
+        }),
+        inThread,
+      },
+      parentPlace(() => Promise.resolve(channel), userId),
+      dmPlace(channel.client, userId, channel.id),
+    ];
   }
 }

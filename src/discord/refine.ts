@@ -149,7 +149,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
           : (message.channel as SendableChannels);
       // In the thread the result answers the member's message; in a new thread there is nothing to answer.
       const replyTo = channel.id === message.channelId ? message.id : undefined;
-      return new MessageTarget(channel, replyTo, prompt, message.author.id, uploadLimitFor(message));
+      return new MessageTarget(channel, replyTo, prompt, message.author.id, uploadLimitFor(message), log);
     }),
   );
 }

@@ -3,6 +3,7 @@ import type { JobResult, JobStatus } from '../core/job.js';
 import { text } from '../text/catalogue.js';
 import { shorten } from '../text/length.js';
 import { oneLine } from './prompt.js';
+import type { UploadProblem } from './fallback.js';
 
 export const MESSAGE_LIMIT = 2000;
 
@@ -80,4 +81,32 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
         text('result.failedRequest', { prompt: echo }),
       );
   }
+}
+
+/** Why a picture could not be posted, in the member's words. */
+function uploadProblem(problem: UploadProblem): string {
+  return text(`delivery.problem.${problem}`);
+}
+
+/** The words that stand in for a result whose pictures could not be posted anywhere. */
+export function renderNotPosted(prompt: string, userId: string, problem: UploadProblem): string {
+  return shorten(
+    text('delivery.notPosted', {
+      prompt: echoPrompt(prompt),
+      member: `<@${userId}>`,
+      reason: uploadProblem(problem),
+    }),
+    MESSAGE_LIMIT,
+  );
+}
+
+/** The words that stand in for the later pictures of a result when they could not be posted. */
+export function renderRestNotPosted(count: number, problem: UploadProblem): string {
+  return text('delivery.restNotPosted', { count, reason: uploadProblem(problem) });
+}
+
+/** A result's first message sent by DM says where it should have been, within Discord's limit. */
+export function withDmIntro(content: string | undefined, channelId: string): string {
+  const intro = text('delivery.dm', { channel: channelId });
+  return content ? shorten(`${intro}\n${content}`, MESSAGE_LIMIT) : intro;
 }

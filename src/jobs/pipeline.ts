@@ -250,15 +250,25 @@ export class JobPipeline {
     const { job } = entry;
     let delivered = 0;
     let told = false;
+    // Stored the moment the picture can be seen, before any later group is sent: a member may
+    // reply to it at once. Once only: the target reports it early, or else by resolving.
+    let stored: DeliveredMessage | undefined;
+    const visible = (message: DeliveredMessage) => {
+      if (stored || outcome?.kind !== 'images' || result.kind !== 'images') return;
+      stored = message;
+      this.remember(job, message, outcome, result.images.length);
+    };
     try {
-      const message = await entry.progress.finish(() => job.target.deliver(result));
-      if (message && outcome?.kind === 'images' && result.kind === 'images') {
-        delivered = result.images.length;
-        this.remember(job, message, outcome, delivered);
-      }
+      const message = await entry.progress.finish(() => job.target.deliver(result, visible));
+      if (message) visible(message);
       told = true;
     } catch (err) {
       job.log.error({ err }, 'could not deliver the result');
+    }
+    // A picture the member saw counts, even if something after it failed.
+    if (stored && result.kind === 'images') {
+      delivered = result.images.length;
+      told = true;
     }
     // The picture reserved at admission becomes what was delivered; a job that delivered
     // nothing gives it back.

@@ -128,6 +128,22 @@ export const en = {
       other: 'Gemini sent {{count}} pictures more than I post at once; they are left out.',
     },
   },
+  delivery: {
+    notPosted:
+      '⚠️ {{member}}, your picture for **{{prompt}}** is made, but I could not post it. {{reason}} It does not count against your pictures for today.',
+    restNotPosted: {
+      one: '⚠️ I could not post {{count}} more picture. {{reason}}',
+      other: '⚠️ I could not post {{count}} more pictures. {{reason}}',
+    },
+    dm: 'I could not post this in <#{{channel}}>, so here it is.',
+    problem: {
+      attachFiles:
+        'I am not allowed to upload files there: I need the **Attach Files** permission. Please ask a server admin.',
+      uploadFailed: 'Discord did not accept the upload. Please try again in a minute.',
+      tooLarge: 'The file was too large for Discord.',
+      refused: 'Discord refused the upload.',
+    },
+  },
   problem: '⚠️ {{message}}',
   access: {
     noDms: 'I only work in servers, not in direct messages.',

@@ -297,6 +297,66 @@ describe('Discord emulator with the real discord.js client', () => {
     await expect(channel.send('text is fine')).resolves.toBeDefined();
   });
 
+  test('permissions changed while the bot runs are enforced on posts and edits, and the bot hears of them', async () => {
+    const emu = await start();
+    const client = await connect(emu);
+    const channel = textChannel(client, emu);
+    const mine = await channel.send('before');
+    const roleUpdated = once(client, Events.GuildRoleUpdate);
+    emu.setBotPermissions(DEFAULT_BOT_PERMISSIONS & ~Permission.AttachFiles);
+    await roleUpdated;
+    expect(channel.permissionsFor(client.user)?.has('AttachFiles')).toBe(false);
+    const file = { attachment: await png(), name: 'a.png' };
+    await expect(mine.edit({ files: [file] })).rejects.toMatchObject({ code: 50013, status: 403 });
+    await expect(mine.edit('words are fine')).resolves.toBeDefined();
+    emu.setBotPermissions(DEFAULT_BOT_PERMISSIONS & ~Permission.SendMessages);
+    await expect(channel.send('no')).rejects.toMatchObject({ code: 50013 });
+    await expect(mine.edit('no')).rejects.toMatchObject({ code: 50013 });
+  });
+
+  test('an archived or locked thread refuses edits with 50083, and a locked one posts too', async () => {
+    const emu = await start();
+    const client = await connect(emu);
+    const starter = await textChannel(client, emu).send('starter');
+    const thread = await starter.startThread({ name: 'refinements' });
+    const inside = await thread.send('inside');
+    emu.updateThread(thread.id, { archived: true });
+    await expect(inside.edit('edited')).rejects.toMatchObject({ code: 50083, status: 400 });
+    // Posting reopens an archived thread that is not locked, as on Discord.
+    await expect(thread.send('reopens')).resolves.toBeDefined();
+    emu.updateThread(thread.id, { locked: true });
+    await expect(thread.send('refused')).rejects.toMatchObject({ code: 50083 });
+    await expect(inside.edit('refused')).rejects.toMatchObject({ code: 50083 });
+  });
+
+  test('a message deleted by a moderator answers edits with 10008', async () => {
+    const emu = await start();
+    const client = await connect(emu);
+    const mine = await textChannel(client, emu).send('soon gone');
+    const deleted = once(client, Events.MessageDelete);
+    emu.deleteMessage(mine.id);
+    await deleted;
+    await expect(mine.edit('too late')).rejects.toMatchObject({ code: 10008, status: 404 });
+  });
+
+  test('an injected fault answers matching requests (here every upload) with 500, until it is removed', async () => {
+    const emu = await start();
+    const client = await connect(emu);
+    client.rest.options.retries = 0;
+    const channel = textChannel(client, emu);
+    const remove = emu.injectFault({ match: (r) => r.files.length > 0 });
+    const file = { attachment: await png(), name: 'a.png' };
+    await expect(channel.send({ files: [file] })).rejects.toMatchObject({ status: 500 });
+    await expect(channel.send('words still go')).resolves.toBeDefined();
+    remove();
+    await expect(channel.send({ files: [file] })).resolves.toBeDefined();
+    // A fault with only a delay slows matching requests down and then lets them through.
+    emu.injectFault({ match: (r) => r.method === 'POST', delayMs: 300 });
+    const started = Date.now();
+    await expect(channel.send('slow')).resolves.toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   test('closeGateway(4000) leads to a RESUME that replays missed dispatches, and later ones still arrive', async () => {
     const emu = await start();
     const client = await connect(emu);

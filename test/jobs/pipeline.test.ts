@@ -131,6 +131,53 @@ describe('JobPipeline', () => {
     });
   });
 
+  test('a picture is stored for refining as soon as its first message is visible, before the later groups are sent', async () => {
+    const { submit, gemini, store, job, settle } = setup();
+    const j = job('alice');
+    let sendRest!: () => void;
+    const later = new Promise<void>((r) => (sendRest = r));
+    let storedWhenVisible: unknown;
+    const target: DeliveryTarget = {
+      ...j.target,
+      deliver: async (_result, onVisible) => {
+        const first = { messageId: 'first-group', channelId: 'c', threadId: null };
+        onVisible?.(first);
+        storedWhenVisible = store.getResult('first-group');
+        await later;
+        return first;
+      },
+    };
+    await submit({ ...j.job, target });
+    await settle();
+    gemini.calls[0]!.release(imageOutcome);
+    await settle();
+    // The later groups are still being sent, and a reply to the first one already finds it.
+    expect(storedWhenVisible).toMatchObject({ prompt: 'prompt alice1' });
+    expect(store.getResult('first-group')).toMatchObject({ imageCount: 1 });
+    sendRest();
+    await settle();
+    expect(store.getResult('first-group')).toMatchObject({ prompt: 'prompt alice1' });
+  });
+
+  test('a picture already visible counts as delivered even when a later group then fails', async () => {
+    const storeLimits = openStore(':memory:');
+    const limits = new UserLimits({ perMinute: 1000, perDay: 5, backend: memoryLimitBackend(storeLimits) });
+    const { submit, gemini, job, settle } = setup({ limits });
+    const j = job('alice');
+    const target: DeliveryTarget = {
+      ...j.target,
+      deliver: async (_result, onVisible) => {
+        onVisible?.({ messageId: 'first-group', channelId: 'c', threadId: null });
+        throw new Error('the second group could not be sent');
+      },
+    };
+    await submit({ ...j.job, target });
+    await settle();
+    gemini.calls[0]!.release(imageOutcome);
+    await settle();
+    expect(storeLimits.usage('alice', new Date().toISOString().slice(0, 10))).toBe(1);
+  });
+
   test('users are served in turn: a single job waits only for the one running, not behind a user with many', async () => {
     const { submit, gemini, events, job, settle } = setup({ concurrency: 1 });
     for (let i = 0; i < 5; i++) await submit(job('heavy').job);

@@ -10,6 +10,7 @@ import { Waiters } from './waiters.js';
 import type { World } from './world.js';
 import type {
   FakeUser,
+  InjectedFault,
   InteractionState,
   MessageRecord,
   RecordedRequest,
@@ -49,6 +50,8 @@ export interface NewMessage {
 export class EmulatorCore {
   readonly requests: RecordedRequest[] = [];
   readonly violations: SpecViolation[] = [];
+  /** Faults tests injected, checked before every REST route runs. */
+  readonly faults = new Set<InjectedFault & { used: number }>();
   readonly requestWaiters = new Waiters<RecordedRequest>(() => this.requests, 'a matching request');
   readonly messageWaiters = new Waiters<MessageRecord>(() => this.world.messages, 'a matching message');
   readonly interactionWaiters = new Waiters<InteractionState>(

@@ -2,9 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmulatorCore } from './core.js';
 import type { EmulatorConfig } from './core.js';
-import { Gateway } from './gateway.js';
+import { Gateway, Intent } from './gateway.js';
 import { InteractionDispatcher } from './interactions.js';
 import { hostFile } from './message-input.js';
+import { rolePayloads } from './payloads.js';
 import { DEFAULT_BOT_PERMISSIONS } from './permissions.js';
 import type { RouteTable } from './route-types.js';
 import { appRoutes } from './routes-app.js';
@@ -140,6 +141,30 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
     },
     dmChannelId: (user) => world.dmChannelFor(user).id,
     closeGateway: (code) => gateway.closeAll(code),
+    setBotPermissions: (permissions) => {
+      world.setBotPermissions(permissions);
+      const role = rolePayloads(world).find((r) => r.id === world.botRoleId);
+      gateway.dispatch('GUILD_ROLE_UPDATE', (session) =>
+        (session.intents & Intent.Guilds) === 0 ? null : { guild_id: world.guildId, role },
+      );
+    },
+    deleteMessage: (messageId) => {
+      const message = world.messageById.get(messageId);
+      if (!message || message.deleted) throw new Error(`no message ${messageId} to delete`);
+      core.deleteMessage(message);
+    },
+    updateThread: (threadId, changes) => {
+      const thread = world.threadById.get(threadId);
+      if (!thread) throw new Error(`no thread ${threadId}`);
+      if (changes.archived !== undefined) thread.archived = changes.archived;
+      if (changes.locked !== undefined) thread.locked = changes.locked;
+      core.publishThread('THREAD_UPDATE', thread);
+    },
+    injectFault: (fault) => {
+      const entry = { ...fault, used: 0 };
+      core.faults.add(entry);
+      return () => core.faults.delete(entry);
+    },
     ready: () => gateway.whenReady(),
     stop: async () => {
       for (const waiters of [core.requestWaiters, core.messageWaiters, core.interactionWaiters]) {

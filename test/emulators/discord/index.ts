@@ -14,6 +14,7 @@ export type {
   InteractionCallbackRecord,
   InteractionContext,
   InteractionHandle,
+  InjectedFault,
   InteractionState,
   MessageRecord,
   RecordedFile,

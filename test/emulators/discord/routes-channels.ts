@@ -114,9 +114,14 @@ export function channelRoutes(core: EmulatorCore): RouteTable {
     },
 
     'PATCH /channels/{channel_id}/messages/{message_id}': async (req) => {
-      const { id } = channelFor(req);
+      const { id, thread } = channelFor(req);
       const message = messageIn(id, param(req, 'message_id'));
       if (message.author.id !== world.bot.id) throw cannotEditOthersMessage();
+      // An archived thread takes no edits until it is reopened, and a locked one cannot be reopened.
+      if (thread?.archived || thread?.locked) throw threadLocked();
+      const sendPermission = thread ? Permission.SendMessagesInThreads : Permission.SendMessages;
+      if (!world.botCan(id, sendPermission)) throw missingPermissions();
+      if (req.files.length > 0 && !world.botCan(id, Permission.AttachFiles)) throw missingPermissions();
       const changes = await readMessageChanges(world, id, req.body, req.files, limits, message.attachments);
       core.editMessage(message, changes);
       return { status: 200, body: messagePayload(world, message) };

@@ -6,6 +6,7 @@ import {
   cannotSendEmptyMessage,
   invalidFormBody,
   invalidWebhookToken,
+  threadLocked,
   unknownInteraction,
   unknownMessage,
   unknownWebhook,
@@ -146,9 +147,16 @@ export function interactionRoutes(core: EmulatorCore): RouteTable {
     return { status: 200, body: messagePayload(world, ownMessage(state, messageId)) };
   };
 
+  /** A locked thread refuses the bot's interaction messages too; an archived one refuses edits. */
+  const refuseInClosedThread = (channelId: string, editing: boolean) => {
+    const thread = world.threadById.get(channelId);
+    if (thread?.locked || (editing && thread?.archived)) throw threadLocked();
+  };
+
   const editMessage = async (req: ApiRequest, messageId: string): Promise<ApiResult> => {
     const state = interactionFor(req);
     const message = ownMessage(state, messageId);
+    refuseInClosedThread(message.channelId, true);
     const changes = await readMessageChanges(
       world,
       message.channelId,
@@ -203,6 +211,7 @@ export function interactionRoutes(core: EmulatorCore): RouteTable {
     'POST /webhooks/{webhook_id}/{webhook_token}': async (req) => {
       const state = interactionFor(req);
       if (!state.acknowledged) throw unknownWebhook();
+      refuseInClosedThread(state.channelId, false);
       const changes = await readMessageChanges(world, state.channelId, req.body, req.files, limits);
       if (isEmptyMessage(changes)) throw cannotSendEmptyMessage();
       const original = state.originalMessageId ? world.messageById.get(state.originalMessageId) : undefined;

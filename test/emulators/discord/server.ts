@@ -77,6 +77,9 @@ async function serveApi(deps: RequestHandlerDeps, req: IncomingMessage, res: Ser
       const errors = spec.validateBody(match.template, method, parsed.body);
       if (errors.length > 0) violation(errors);
     }
+    const fault = injectedFault(core, recorded);
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.error) throw fault.error;
     const handler = routes[`${method} ${match.template}`];
     if (!handler) throw notFound();
     const result = await handler({
@@ -99,6 +102,26 @@ async function serveApi(deps: RequestHandlerDeps, req: IncomingMessage, res: Ser
   recorded.responseBody = body;
   sendJson(res, status, body, rateLimitHeaders(recorded.route ?? recorded.path));
   core.record(recorded);
+}
+
+/** What the first injected fault that matches the request does to it, counting its use. */
+function injectedFault(
+  core: EmulatorCore,
+  request: RecordedRequest,
+): { delayMs?: number | undefined; error?: DiscordApiError | undefined } | undefined {
+  for (const fault of core.faults) {
+    if (fault.used >= (fault.times ?? Infinity) || !fault.match(request)) continue;
+    fault.used += 1;
+    const slowOnly = fault.delayMs !== undefined && fault.status === undefined;
+    const status = fault.status ?? 500;
+    return {
+      delayMs: fault.delayMs,
+      error: slowOnly
+        ? undefined
+        : new DiscordApiError(status, fault.code ?? 0, fault.message ?? `${status}: injected fault`),
+    };
+  }
+  return undefined;
 }
 
 /** Interaction callbacks and interaction webhooks authenticate with the token in the path, not the bot token. */

@@ -240,6 +240,21 @@ export interface DispatchComponentInput {
   user?: FakeUser;
 }
 
+/** A fault a test injects: matching requests get this answer instead of reaching their route. */
+export interface InjectedFault {
+  /** Which requests; e.g. `(r) => r.files.length > 0` for every upload. */
+  match: (r: { method: string; route: string | null; path: string; files: RecordedFile[] }) => boolean;
+  /** Holds matching requests this long first; with no status given, they then go through as usual. */
+  delayMs?: number;
+  /** Default 500 (unless only delayMs is given). */
+  status?: number;
+  /** Discord's JSON error code in the body; default 0. */
+  code?: number;
+  message?: string;
+  /** How many matching requests fail; default every one (Infinity). */
+  times?: number;
+}
+
 export interface DiscordEmulator {
   url: string;
   apiUrl: string;
@@ -269,6 +284,14 @@ export interface DiscordEmulator {
   /** The DM channel between the bot and this user (created on first use). */
   dmChannelId(user: FakeUser): string;
   closeGateway(code: number): void;
+  /** Changes what the bot's role may do, as a server admin would; the bot hears GUILD_ROLE_UPDATE. */
+  setBotPermissions(permissions: bigint): void;
+  /** Deletes a message as a moderator would (MESSAGE_DELETE); later edits of it answer 10008. */
+  deleteMessage(messageId: string): void;
+  /** Archives or locks a thread as a moderator would (THREAD_UPDATE). */
+  updateThread(threadId: string, changes: { archived?: boolean; locked?: boolean }): void;
+  /** Makes matching REST requests fail; returns a function that removes the fault. */
+  injectFault(fault: InjectedFault): () => void;
   ready(): Promise<void>;
   stop(): Promise<void>;
 }

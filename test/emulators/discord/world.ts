@@ -148,6 +148,11 @@ export class World {
     return ORDINARY_MEMBER_PERMISSIONS;
   }
 
+  /** What a server admin does to the bot's role; the caller tells the gateway. */
+  setBotPermissions(permissions: bigint): void {
+    this.settings.botPermissions = permissions;
+  }
+
   botPermissionsIn(channelOrThreadId: string): bigint {
     return this.guildIdOf(channelOrThreadId) === null ? DM_APP_PERMISSIONS : this.settings.botPermissions;
   }
