@@ -6,10 +6,12 @@ import type { StoredPart } from '../core/conversation.js';
 
 const MAX_TEXT = 4000;
 /**
- * Images kept from one response. Gemini makes one picture per request; a response with twenty
- * large ones is not something to hold in memory and post. The rest are counted, not decoded.
+ * Images kept from one response, by count and by decoded bytes. Gemini makes one picture per
+ * request; a response with twenty large ones is not something to hold in memory and post. The rest
+ * are counted, not decoded.
  */
-export const MAX_IMAGES_PER_RESPONSE = 4;
+export const MAX_IMAGES_PER_RESPONSE = 16;
+export const MAX_IMAGE_BYTES_PER_RESPONSE = 64 * 1024 * 1024;
 /** Model text kept for replay in later refines: it is sent again with every turn. */
 export const MAX_REPLAY_TEXT = 2000;
 
@@ -41,6 +43,7 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
   const texts: string[] = [];
   const modelParts: StoredPart[] = [];
   let omitted = 0;
+  let keptBytes = 0;
 
   for (const part of parts) {
     if (!isObject(part) || part.thought === true) continue;
@@ -48,15 +51,20 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
     const inline = isObject(part.inlineData) ? part.inlineData : undefined;
     const text = asString(part.text);
     if (inline) {
-      if (images.length >= MAX_IMAGES_PER_RESPONSE) {
+      if (images.length >= MAX_IMAGES_PER_RESPONSE || keptBytes >= MAX_IMAGE_BYTES_PER_RESPONSE) {
         omitted++;
         continue;
       }
       const data = decodeBase64(inline.data);
       if (!data) continue;
+      if (keptBytes + data.length > MAX_IMAGE_BYTES_PER_RESPONSE && images.length > 0) {
+        omitted++;
+        continue;
+      }
       const sniffed = await sniffType(data);
       if (!sniffed || !sniffed.mime.startsWith('image/')) continue;
       modelParts.push({ imageIndex: images.length, ...(signature ? { thoughtSignature: signature } : {}) });
+      keptBytes += data.length;
       images.push({
         mimeType: sniffed.mime,
         extension: sniffed.ext,

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_IMAGES_PER_RESPONSE, MAX_REPLAY_TEXT, responseToOutcome } from '../../src/gemini/outcome.js';
+import {
+  MAX_IMAGE_BYTES_PER_RESPONSE,
+  MAX_IMAGES_PER_RESPONSE,
+  MAX_REPLAY_TEXT,
+  responseToOutcome,
+} from '../../src/gemini/outcome.js';
 import { sniffType } from '../../src/images/sniff.js';
 import { jpeg, png } from '../support/images.js';
 
@@ -170,6 +175,20 @@ describe('responseToOutcome bounds what it keeps', () => {
     const outcome = await toOutcome({ candidates: [{ content: { parts }, finishReason: 'STOP' }] });
     expect(outcome).toMatchObject({ kind: 'images', omitted: 20 - MAX_IMAGES_PER_RESPONSE });
     if (outcome.kind === 'images') expect(outcome.images).toHaveLength(MAX_IMAGES_PER_RESPONSE);
+  });
+
+  test('images past the byte budget are counted, not kept: memory stays bounded whatever Gemini sends', async () => {
+    // A PNG header and 9 MB behind it: typed as PNG by its bytes, large like a 4K picture.
+    const big = Buffer.concat([Buffer.from(PNG, 'base64').subarray(0, 64), Buffer.alloc(9 * 1024 * 1024)]);
+    const parts = Array.from({ length: 8 }, () => ({
+      inlineData: { mimeType: 'image/png', data: big.toString('base64') },
+    }));
+    const outcome = await toOutcome({ candidates: [{ content: { parts }, finishReason: 'STOP' }] });
+    if (outcome.kind !== 'images') throw new Error(`expected images, got ${outcome.kind}`);
+    const kept = outcome.images.reduce((n, i) => n + i.data.length, 0);
+    expect(kept).toBeLessThanOrEqual(MAX_IMAGE_BYTES_PER_RESPONSE);
+    expect(outcome.images.length + (outcome.omitted ?? 0)).toBe(8);
+    expect(outcome.omitted).toBeGreaterThan(0);
   });
 
   test('a long model text is kept whole for the member but cut for replay in later refines', async () => {
