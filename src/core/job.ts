@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
+import type { Grounding } from './generation.js';
 import type { DeliverableImage } from './images.js';
 import type { ImageSize, ThinkingLevel } from './models.js';
 
@@ -19,8 +20,14 @@ export type JobStatus =
 
 /** What the user gets, already in words: delivery only lays it out. */
 export type JobResult =
-  | { readonly kind: 'images'; readonly images: readonly DeliverableImage[]; readonly text: string }
-  | { readonly kind: 'text'; readonly text: string }
+  | {
+      readonly kind: 'images';
+      readonly images: readonly DeliverableImage[];
+      readonly text: string;
+      /** What Google Search found, shown under the picture as Google's rules ask. */
+      readonly grounding?: Grounding | undefined;
+    }
+  | { readonly kind: 'text'; readonly text: string; readonly grounding?: Grounding | undefined }
   | { readonly kind: 'refused'; readonly explanation: string; readonly detail?: string | undefined }
   | { readonly kind: 'failed'; readonly message: string };
 

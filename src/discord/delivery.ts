@@ -13,6 +13,7 @@ import { text } from '../text/catalogue.js';
 import { NO_PINGS, pingOnly } from './no-pings.js';
 import type { JobInteraction } from './submit.js';
 import { renderProgress, renderResult } from './render.js';
+import { resultComponents } from './grounding-links.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const MAX_FILES_PER_MESSAGE = 10;
@@ -105,11 +106,13 @@ export class InteractionTarget implements DeliveryTarget {
 
   async deliver(result: JobResult): Promise<DeliveredMessage | undefined> {
     const content = renderResult(result, this.prompt, this.interaction.user.id);
+    const components = resultComponents(result);
     const groups = result.kind === 'images' ? groupFiles(result.images) : [[]];
     if (await this.tokenUsable()) {
       try {
         const first = await this.interaction.editReply({
           content,
+          components,
           files: toFiles(groups[0] ?? []),
           allowedMentions: NO_PINGS,
         });
@@ -132,20 +135,26 @@ export class InteractionTarget implements DeliveryTarget {
       (channelId ? await this.interaction.client.channels.fetch(channelId) : null);
     if (!channel?.isSendable())
       throw new Error('the command’s channel is not reachable for a fallback message');
-    const sent = await sendGroups(channel, content, groups, pingOnly(this.interaction.user.id));
+    const sent = await sendGroups(
+      channel,
+      { content, components },
+      groups,
+      pingOnly(this.interaction.user.id),
+    );
     return result.kind === 'images' ? where(sent, channel.isThread()) : undefined;
   }
 }
 
 async function sendGroups(
   channel: SendableChannels,
-  content: string,
+  { content, components }: Pick<MessageCreateOptions, 'content' | 'components'>,
   groups: DeliverableImage[][],
   allowedMentions: MessageCreateOptions['allowedMentions'],
   replyTo?: string | undefined,
 ): Promise<Message> {
   const first = await channel.send({
     content,
+    components,
     files: toFiles(groups[0] ?? []),
     allowedMentions,
     ...(replyTo ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
@@ -186,10 +195,12 @@ export class MessageTarget implements DeliveryTarget {
 
   async deliver(result: JobResult): Promise<DeliveredMessage | undefined> {
     const content = renderResult(result, this.prompt, this.userId);
+    const components = resultComponents(result);
     const groups = result.kind === 'images' ? groupFiles(result.images) : [[]];
     if (this.placeholder) {
       const edited = await this.placeholder.edit({
         content,
+        components,
         files: toFiles(groups[0] ?? []),
         attachments: [],
         allowedMentions: NO_PINGS,
@@ -199,7 +210,7 @@ export class MessageTarget implements DeliveryTarget {
       }
       return result.kind === 'images' ? where(edited, this.channel.isThread()) : undefined;
     }
-    const sent = await sendGroups(this.channel, content, groups, NO_PINGS, this.replyTo);
+    const sent = await sendGroups(this.channel, { content, components }, groups, NO_PINGS, this.replyTo);
     return result.kind === 'images' ? where(sent, this.channel.isThread()) : undefined;
   }
 }

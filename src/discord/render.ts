@@ -2,6 +2,7 @@ import { escapeMarkdown } from 'discord.js';
 import type { JobResult, JobStatus } from '../core/job.js';
 import { text } from '../text/catalogue.js';
 import { shorten } from '../text/length.js';
+import { groundingNote } from './grounding-links.js';
 import { oneLine } from './prompt.js';
 
 export const MESSAGE_LIMIT = 2000;
@@ -56,7 +57,9 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
   const echo = echoPrompt(prompt);
   switch (result.kind) {
     case 'images': {
-      const notes = result.images.flatMap((i) => (i.note ? [`-# ${i.note}`] : [])).join('\n');
+      const notes = [...result.images.flatMap((i) => (i.note ? [`-# ${i.note}`] : [])), groundingNote(result)]
+        .filter(Boolean)
+        .join('\n');
       const words = result.text ? quote(inertText(result.text)) : '';
       return fit(text('result.images', { prompt: echo, member: `<@${userId}>` }), words, notes);
     }
@@ -64,7 +67,7 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
       return fit(
         text('result.text', { prompt: echo }),
         quote(inertText(result.text)),
-        text('result.textHint'),
+        [text('result.textHint'), groundingNote(result)].filter(Boolean).join('\n'),
       );
     case 'refused':
       return fit(

@@ -220,10 +220,10 @@ export class JobPipeline {
             outcome.images.length > 1 ? `${job.kind}-${job.id}-${i + 1}` : `${job.kind}-${job.id}`;
           images.push(await this.opts.images.fitForUpload(image, basename, job.target.uploadLimit));
         }
-        return { kind: 'images', images, text: outcome.text };
+        return { kind: 'images', images, text: outcome.text, grounding: outcome.grounding };
       }
       case 'text':
-        return { kind: 'text', text: outcome.text };
+        return { kind: 'text', text: outcome.text, grounding: outcome.grounding };
       case 'refused':
         return { kind: 'refused', explanation: outcome.explanation, detail: outcome.detail };
       case 'failed':
