@@ -6,6 +6,8 @@ export const LogEvent = {
   botOnline: 'bot.online',
   jobQueued: 'job.queued',
   jobFinished: 'job.finished',
+  /** Tokens, searches and estimated cost of a job that reached Gemini (also in the job_costs table). */
+  jobCost: 'job.cost',
   gatewayDisconnected: 'gateway.disconnected',
   gatewayResumed: 'gateway.resumed',
   /** Discord closed the gateway for good; the operator must fix something (the line says what). */

@@ -5,9 +5,10 @@ import type { Outcome } from '../core/generation.js';
 import type { Logger } from '../logger.js';
 import type { GeminiAdapter } from '../core/generation.js';
 import type { JobImages } from '../core/images.js';
-import type { ResultLog } from '../core/results.js';
+import type { CostLog, ResultLog } from '../core/results.js';
 import { LogEvent } from '../log-events.js';
 import { FairQueue } from './fair-queue.js';
+import { jobCostRecord } from './job-cost.js';
 import {
   describeFailure,
   INTERRUPTED_RESTART,
@@ -21,7 +22,7 @@ import type { DeliveredMessage, DeliveryTarget, Job, JobRequest, JobResult } fro
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
-  readonly store: ResultLog;
+  readonly store: ResultLog & CostLog;
   readonly limits: UserLimits;
   /** Fetches and checks input images; the images module provides the real one. */
   readonly images: JobImages;
@@ -246,12 +247,25 @@ export class JobPipeline {
     } catch (err) {
       job.log.error({ err }, 'could not deliver the result');
     }
+    if (outcome) this.recordCost(job, outcome, delivered);
     // The picture reserved at admission becomes what was delivered; a job that delivered
     // nothing gives it back.
     await this.opts.limits
       .settle(entry.reservation, delivered)
       .catch((err: unknown) => job.log.error({ err, delivered }, 'could not settle the daily count'));
     return told;
+  }
+
+  /** Records what a job that reached Gemini used and cost; a failed write costs the record, not the job. */
+  private recordCost(job: Job, outcome: Outcome, delivered: number): void {
+    try {
+      const record = jobCostRecord(job, outcome, delivered, this.opts.gemini.model, Date.now());
+      const { jobId: _id, userId: _user, guildId: _guild, ...fields } = record;
+      job.log.info({ event: LogEvent.jobCost, ...fields }, 'job cost');
+      this.opts.store.recordJobCost(record);
+    } catch (err) {
+      job.log.error({ err }, 'could not record the job’s cost');
+    }
   }
 
   /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */
