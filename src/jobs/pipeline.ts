@@ -7,6 +7,7 @@ import type { GeminiAdapter } from '../core/generation.js';
 import type { JobImages } from '../core/images.js';
 import type { CostLog, ResultLog } from '../core/results.js';
 import { LogEvent } from '../log-events.js';
+import { modelInfo } from '../core/models.js';
 import { FairQueue } from './fair-queue.js';
 import { jobCostRecord } from './job-cost.js';
 import {
@@ -149,12 +150,15 @@ export class JobPipeline {
     // Inputs are fetched only now, when the job starts (queued jobs hold no bytes), one at a time,
     // and let go of as soon as Gemini has answered.
     const loaded: ImageInput[] = [];
+    // Inputs are sized for the model that will read them: more pixels than it uses are upload bytes for nothing.
+    const modelMaxSide = modelInfo(job.model ?? this.opts.gemini.model).maxInputSide;
     const load = async (source: Job['inputs'][number]) => {
       const image = await this.opts.images.load(
         await source.url(),
         source.filename,
         source.declaredSize,
         controller.signal,
+        modelMaxSide,
       );
       loaded.push(image);
       return image;
