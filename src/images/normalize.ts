@@ -120,13 +120,20 @@ async function encode(pipeline: Sharp, type: SniffedType, meta: Metadata): Promi
   if (type.mime === 'image/jpeg') {
     return { mimeType: 'image/jpeg', data: await pipeline.jpeg({ quality: JPEG_QUALITY }).toBuffer() };
   }
-  const png = await pipeline.clone().png({ compressionLevel: 6 }).toBuffer();
   const graphics = meta.hasAlpha === true || meta.isPalette === true;
+  // Decoded and scaled once, then encoded twice: the scaled pixels are small next to the original.
+  const pixels = graphics ? pipeline : await decodedOnce(pipeline);
+  const png = await pixels.clone().png({ compressionLevel: 6 }).toBuffer();
   if (graphics || png.length <= TRY_JPEG_ABOVE_BYTES) return { mimeType: 'image/png', data: png };
-  const jpeg = await pipeline.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }).toBuffer();
+  const jpeg = await pixels.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }).toBuffer();
   return jpeg.length < png.length * JPEG_MUST_BE_UNDER
     ? { mimeType: 'image/jpeg', data: jpeg }
     : { mimeType: 'image/png', data: png };
+}
+
+async function decodedOnce(pipeline: Sharp): Promise<Sharp> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
 }
 
 function undecodableHere(meta: Metadata, type: SniffedType): boolean {
