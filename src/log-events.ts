@@ -8,6 +8,8 @@ export const LogEvent = {
   jobFinished: 'job.finished',
   /** A job's result reached its member by no way at all: the line names the member and why. */
   jobLost: 'job.lost',
+  /** Tokens, searches and estimated cost of a job that reached Gemini (also in the job_costs table). */
+  jobCost: 'job.cost',
   gatewayDisconnected: 'gateway.disconnected',
   gatewayResumed: 'gateway.resumed',
   /** Discord closed the gateway for good; the operator must fix something (the line says what). */

@@ -65,6 +65,8 @@ export type Outcome =
       readonly reason: string;
       readonly explanation: string;
       readonly detail?: string;
+      /** A refusal can still bill the prompt's tokens. */
+      readonly usage?: Usage;
     }
   | { readonly kind: 'failed'; readonly error: GeminiFailure };
 

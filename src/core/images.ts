@@ -37,12 +37,17 @@ export interface DeliverableImage {
 
 /** What a job needs of the images module: fetch and check inputs, let them go, fit outputs. */
 export interface JobImages {
-  /** Fetches and checks an input; stops (rejecting with the signal's reason) when the job is cancelled. */
+  /**
+   * Fetches and checks an input; stops (rejecting with the signal's reason) when the job is cancelled.
+   * `modelMaxSide` is the longest side the job's model makes use of (the catalogue's figure); the
+   * image is scaled down to it or to MAX_INPUT_SIDE, whichever is smaller.
+   */
   load(
     url: string,
     filename: string,
     declaredSize: number | undefined,
     signal?: AbortSignal,
+    modelMaxSide?: number,
   ): Promise<ImageInput>;
   /** Deletes what load() kept on disk; call once Gemini has answered (or the job ended). */
   release(images: readonly ImageInput[]): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
+import type { Grounding } from './generation.js';
 import type { DeliverableImage } from './images.js';
 import type { ImageSize, ThinkingLevel } from './models.js';
 
@@ -25,8 +26,10 @@ export type JobResult =
       readonly text: string;
       /** Sentences about the set: pictures left out (damaged, over the cap). */
       readonly notes?: readonly string[];
+      /** What Google Search found, shown under the picture as Google's rules ask. */
+      readonly grounding?: Grounding | undefined;
     }
-  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string; readonly grounding?: Grounding | undefined }
   | { readonly kind: 'refused'; readonly explanation: string; readonly detail?: string | undefined }
   | { readonly kind: 'failed'; readonly message: string };
 

@@ -45,6 +45,11 @@ export interface ModelInfo {
   readonly aspectRatios: readonly string[];
   /** Input images one request may carry, the picture being refined included. */
   readonly maxReferenceImages: number;
+  /**
+   * The longest input side worth sending: the model tokenises an image at a fixed budget, so more
+   * pixels than this cost upload bytes and nothing else. Undefined: only MAX_INPUT_SIDE applies.
+   */
+  readonly maxInputSide?: number;
   /** `levels`: thinkingLevel may be sent; `always`: the model thinks and takes no level; `none`: no thinking. */
   readonly thinking: 'levels' | 'always' | 'none';
   readonly thinkingLevels: readonly ThinkingLevel[];
@@ -59,6 +64,14 @@ export interface ModelInfo {
 }
 
 const ALL_RATIOS = [...COMMON_ASPECT_RATIOS, ...WIDE_ASPECT_RATIOS];
+/**
+ * Gemini 3 reads an input image at media resolution HIGH by default, 1120 tokens (Google's
+ * media-resolution page; Vertex AI's image-understanding page: "default resolution tokens: 1120");
+ * the per-part ULTRA_HIGH level, 2240 tokens, is not used by this bot. Google gives token budgets,
+ * not pixels: 1536 px is a margin above what 1120 (or even 2240) tokens can resolve at any usual
+ * vision patch size (about 28-32 px a token side), so faces and logos keep every pixel the model sees.
+ */
+const GEMINI_3_INPUT_SIDE = 1536;
 const GA_2026_05_28: ModelStatus = { kind: 'ga', since: '2026-05-28' };
 
 /** The model offered when the operator names none. */
@@ -73,6 +86,7 @@ const CATALOGUE: readonly Omit<ModelInfo, 'known'>[] = [
     aspectRatios: ALL_RATIOS,
     // About 10 objects and 4 characters at high fidelity.
     maxReferenceImages: 14,
+    maxInputSide: GEMINI_3_INPUT_SIDE,
     thinking: 'levels',
     thinkingLevels: ['minimal', 'high'],
     thoughtSignatures: true,
@@ -90,6 +104,7 @@ const CATALOGUE: readonly Omit<ModelInfo, 'known'>[] = [
     aspectRatios: COMMON_ASPECT_RATIOS,
     // About 6 objects and 5 people.
     maxReferenceImages: 14,
+    maxInputSide: GEMINI_3_INPUT_SIDE,
     thinking: 'always',
     thinkingLevels: [],
     thoughtSignatures: true,
@@ -106,6 +121,7 @@ const CATALOGUE: readonly Omit<ModelInfo, 'known'>[] = [
     sizes: ['1K'],
     aspectRatios: ALL_RATIOS,
     maxReferenceImages: 14,
+    maxInputSide: GEMINI_3_INPUT_SIDE,
     thinking: 'always',
     thinkingLevels: [],
     thoughtSignatures: true,
@@ -122,6 +138,8 @@ const CATALOGUE: readonly Omit<ModelInfo, 'known'>[] = [
     aspectRatios: COMMON_ASPECT_RATIOS,
     // Works best with up to 3.
     maxReferenceImages: 3,
+    // Gemini 2.5 reads images in 768 px tiles; two tiles a side is more than it uses.
+    maxInputSide: GEMINI_3_INPUT_SIDE,
     thinking: 'none',
     thinkingLevels: [],
     thoughtSignatures: false,

@@ -27,3 +27,66 @@ export interface DailyUsage {
   addUsage(userId: string, day: string, images: number): number;
   usage(userId: string, day: string): number;
 }
+
+/** How a job that reached Gemini ended, as recorded for cost accounting. */
+export type CostedOutcome = 'images' | 'text' | 'refused' | 'failed';
+
+/** What one job that reached Gemini used and is estimated to have cost (see costs.ts). */
+export interface JobCostRecord {
+  readonly jobId: string;
+  readonly userId: string;
+  readonly guildId: string | null;
+  readonly channelId: string;
+  readonly model: string;
+  /** The size the job asked for and is priced at ('1K' when it named none). */
+  readonly imageSize: string;
+  readonly kind: string;
+  readonly outcome: CostedOutcome;
+  /** Final images Gemini returned (billed whether or not they reached the member). */
+  readonly imagesGenerated: number;
+  readonly imagesDelivered: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly thinkingTokens: number;
+  /** Google Search queries Gemini ran (webSearchQueries and imageSearchQueries). */
+  readonly searches: number;
+  readonly imageCostUsd: number;
+  /** Searches at the price above the monthly free allowance: an upper bound. */
+  readonly searchCostUsd: number;
+  /** imageCostUsd + searchCostUsd. */
+  readonly costUsd: number;
+  /** True when the model or size is not in the catalogue and a stand-in price was used. */
+  readonly priceEstimated: boolean;
+  readonly createdAt: number;
+}
+
+/** Sums over the recorded jobs of one member or one server, for one UTC day or month. */
+export interface CostTotals {
+  readonly jobs: number;
+  readonly imagesGenerated: number;
+  readonly imagesDelivered: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly thinkingTokens: number;
+  readonly searches: number;
+  readonly imageCostUsd: number;
+  readonly searchCostUsd: number;
+  readonly costUsd: number;
+  /** Jobs among them priced with a stand-in price. */
+  readonly estimatedJobs: number;
+}
+
+export interface CostQuery {
+  /** Exactly one of userId or guildId. */
+  readonly userId?: string;
+  readonly guildId?: string;
+  readonly period: 'day' | 'month';
+  /** Any moment in the UTC day or month wanted (ms since the epoch). */
+  readonly at: number;
+}
+
+/** Where per-job costs are kept (the store implements it). */
+export interface CostLog {
+  recordJobCost(record: JobCostRecord): void;
+  costTotals(query: CostQuery): CostTotals;
+}

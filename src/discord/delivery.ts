@@ -14,6 +14,7 @@ import {
 import { NO_PINGS } from './no-pings.js';
 import { channelPlace, dmPlace, parentPlace, toFiles } from './places.js';
 import type { JobInteraction } from './submit.js';
+import { resultComponents } from './grounding-links.js';
 import { renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
@@ -58,6 +59,7 @@ const isGone = (err: unknown) =>
 function layoutOf(result: JobResult, prompt: string, userId: string): Layout {
   return {
     content: renderResult(result, prompt, userId),
+    components: resultComponents(result),
     groups: result.kind === 'images' ? groupFiles(result.images) : [],
     notPosted: (problem) => renderNotPosted(prompt, userId, problem),
     restNotPosted: renderRestNotPosted,
@@ -147,13 +149,25 @@ export class InteractionTarget implements DeliveryTarget {
         name: 'reply',
         firstOnly: true,
         usable: async () => !this.replyGone && (await this.tokenUsable()),
-        post: (m) => i.editReply({ content: m.content, files: toFiles(m.images), allowedMentions: NO_PINGS }),
+        post: (m) =>
+          i.editReply({
+            content: m.content,
+            files: toFiles(m.images),
+            components: [...(m.components ?? [])],
+            allowedMentions: NO_PINGS,
+          }),
       },
       {
         ...viaToken,
         name: 'follow-up',
         usable: () => this.tokenUsable(),
-        post: (m) => i.followUp({ content: m.content, files: toFiles(m.images), allowedMentions: NO_PINGS }),
+        post: (m) =>
+          i.followUp({
+            content: m.content,
+            files: toFiles(m.images),
+            ...(m.components ? { components: [...m.components] } : {}),
+            allowedMentions: NO_PINGS,
+          }),
       },
       channelPlace('channel', channel, userId),
       parentPlace(channel, userId),
@@ -219,6 +233,7 @@ export class MessageTarget implements DeliveryTarget {
             content: m.content,
             files: toFiles(m.images),
             attachments: [],
+            components: [...(m.components ?? [])],
             allowedMentions: NO_PINGS,
           }),
       },

@@ -1,4 +1,10 @@
-import { DiscordAPIError, RESTJSONErrorCodes, type Message } from 'discord.js';
+import {
+  DiscordAPIError,
+  RESTJSONErrorCodes,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type Message,
+} from 'discord.js';
 import type { DeliverableImage } from '../core/images.js';
 import type { DeliveredMessage, OnVisible } from '../core/job.js';
 import type { Logger } from '../logger.js';
@@ -10,7 +16,11 @@ export interface Outgoing {
   readonly images: readonly DeliverableImage[];
   /** The result's first message: it may edit the reply and mention the member; later groups do not. */
   readonly first: boolean;
+  /** Rows under the first message (grounding links); later groups have none. */
+  readonly components?: readonly MessageRow[] | undefined;
 }
+
+export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 /** One way of reaching the member, tried in the order given. */
 export interface Place {
@@ -187,6 +197,7 @@ export function located(posted: Posted): DeliveredMessage {
 /** A result laid out as messages: the words with the first group of images, then the other groups. */
 export interface Layout {
   readonly content: string;
+  readonly components: readonly MessageRow[];
   readonly groups: readonly (readonly DeliverableImage[])[];
   /** The words that replace the first message when its images cannot be posted anywhere. */
   notPosted(problem: UploadProblem): string;
@@ -217,11 +228,14 @@ export async function sendLayout(
     const isFirst = i === 0;
     const remaining = groups.slice(i).reduce((n, g) => n + g.length, 0);
     const posted = await chain.post(
-      isFirst ? { content: layout.content, images, first: true } : { images, first: false },
+      isFirst
+        ? { content: layout.content, images, first: true, components: layout.components }
+        : { images, first: false },
       (problem) => ({
         content: isFirst ? layout.notPosted(problem) : layout.restNotPosted(remaining, problem),
         images: [],
         first: isFirst,
+        ...(isFirst ? { components: layout.components } : {}),
       }),
     );
     if (!posted) {

@@ -30,6 +30,7 @@ export function channelPlace(
       return resolved.send({
         content: m.content,
         files: toFiles(m.images),
+        ...(m.components ? { components: [...m.components] } : {}),
         allowedMentions: m.first && opts.ping !== false ? pingOnly(userId) : NO_PINGS,
         ...(m.first && opts.replyTo
           ? { reply: { messageReference: opts.replyTo, failIfNotExists: false } }

@@ -2,6 +2,7 @@ import { escapeMarkdown } from 'discord.js';
 import type { JobResult, JobStatus } from '../core/job.js';
 import { text } from '../text/catalogue.js';
 import { shorten } from '../text/length.js';
+import { groundingNote } from './grounding-links.js';
 import { oneLine } from './prompt.js';
 import type { UploadProblem } from './fallback.js';
 
@@ -59,6 +60,8 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
     case 'images': {
       const notes = [...result.images.flatMap((i) => (i.note ? [i.note] : [])), ...(result.notes ?? [])]
         .map((note) => `-# ${note}`)
+        .concat(groundingNote(result))
+        .filter(Boolean)
         .join('\n');
       const words = result.text ? quote(inertText(result.text)) : '';
       return fit(text('result.images', { prompt: echo, member: `<@${userId}>` }), words, notes);
@@ -67,7 +70,7 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
       return fit(
         text('result.text', { prompt: echo }),
         quote(inertText(result.text)),
-        text('result.textHint'),
+        [text('result.textHint'), groundingNote(result)].filter(Boolean).join('\n'),
       );
     case 'refused':
       return fit(

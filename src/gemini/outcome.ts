@@ -26,15 +26,16 @@ const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v 
 export async function responseToOutcome(response: unknown, sniffType: SniffImageType): Promise<Outcome> {
   if (!isObject(response)) return malformed('the response is not an object');
 
+  const usage = readUsage(response.usageMetadata);
   const candidates = Array.isArray(response.candidates) ? response.candidates : [];
   const feedback = isObject(response.promptFeedback) ? response.promptFeedback : undefined;
   const blockReason = asString(feedback?.blockReason);
   if (blockReason && blockReason !== 'BLOCKED_REASON_UNSPECIFIED') {
-    return refused('prompt', blockReason, asString(feedback?.blockReasonMessage));
+    return refused('prompt', blockReason, asString(feedback?.blockReasonMessage), usage);
   }
   const candidate = candidates[0];
   if (!isObject(candidate)) {
-    return refused('prompt', 'OTHER', 'Gemini returned no answer at all');
+    return refused('prompt', 'OTHER', 'Gemini returned no answer at all', usage);
   }
 
   const content = isObject(candidate.content) ? candidate.content : undefined;
@@ -81,7 +82,6 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
   }
 
   const text = texts.join('\n\n').slice(0, MAX_TEXT);
-  const usage = readUsage(response.usageMetadata);
   const grounding = readGrounding(candidate.groundingMetadata);
   const extras = { ...(usage ? { usage } : {}), ...(grounding ? { grounding } : {}) };
   const finishReason = asString(candidate.finishReason) ?? 'STOP';
@@ -89,19 +89,20 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
     return { kind: 'images', images, text, modelParts, ...(omitted > 0 ? { omitted } : {}), ...extras };
   }
   if (!NORMAL_FINISH.has(finishReason)) {
-    return refused('output', finishReason, asString(candidate.finishMessage));
+    return refused('output', finishReason, asString(candidate.finishMessage), usage);
   }
   if (text) return { kind: 'text', text, ...extras };
-  return refused('output', 'NO_IMAGE', 'Gemini answered with neither an image nor text');
+  return refused('output', 'NO_IMAGE', 'Gemini answered with neither an image nor text', usage);
 }
 
-function refused(source: 'prompt' | 'output', reason: string, detail?: string): Outcome {
+function refused(source: 'prompt' | 'output', reason: string, detail?: string, usage?: Usage): Outcome {
   return {
     kind: 'refused',
     source,
     reason,
     explanation: explainRefusal(source, reason),
     ...(detail ? { detail: detail.slice(0, 500) } : {}),
+    ...(usage ? { usage } : {}),
   };
 }
 

@@ -28,10 +28,11 @@ export function createImageLoader(config: Config, spool: Spool): JobImages {
  */
 export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions, spool: Spool): JobImages {
   return {
-    async load(url, filename, declaredSize, signal) {
+    async load(url, filename, declaredSize, signal, modelMaxSide) {
       const file = await downloadAttachment(url, filename, policy, spool.newPath(), declaredSize, signal);
       try {
-        const image = await normalizeImage(file, filename, normalize);
+        const maxSide = Math.min(normalize.maxSide, modelMaxSide ?? Infinity);
+        const image = await normalizeImage(file, filename, { ...normalize, maxSide });
         if (image.data !== file) await file.discard();
         return image;
       } catch (err) {

@@ -19,9 +19,16 @@ export const MAX_INPUT_PIXELS = 268_402_689;
 /** Our BMP reader holds every pixel at once (an uncompressed 1-bit BMP is tiny on the wire). */
 const MAX_BMP_PIXELS = 40_000_000;
 const JPEG_QUALITY = 92;
+/**
+ * A lossless PNG this large is worth trying as JPEG: graphics (flat colour, text, logos) are far
+ * smaller than this at the sizes Gemini uses, so only photographic pixels reach the comparison.
+ */
+const TRY_JPEG_ABOVE_BYTES = 512 * 1024;
+/** JPEG replaces PNG only when it is less than half the size: a clear sign of a photo, not a drawing. */
+const JPEG_MUST_BE_UNDER = 0.5;
 
 export interface NormalizeOptions {
-  /** Longest side sent to Gemini; larger images are scaled down to it. */
+  /** Longest side sent to Gemini (the smaller of MAX_INPUT_SIDE and the model's); larger images are scaled down. */
   readonly maxSide: number;
 }
 
@@ -71,7 +78,13 @@ export async function normalizeImage(
       return { mimeType: type.mime, data: file };
     }
     const pipeline = openForConversion(file.path).autoOrient();
-    return await encode(plan.shrink ? pipeline.resize(fitInside(opts.maxSide)) : pipeline, type);
+    const image = await encode(plan.shrink ? pipeline.resize(fitInside(opts.maxSide)) : pipeline, type, meta);
+    if (PASS_THROUGH.has(type.mime) && !plan.rotate && !plan.firstFrame && byteLength(image) >= file.size) {
+      // Scaling down made it larger (a tightly compressed original): the original costs fewer
+      // bytes, and Gemini scales it down itself, so nothing is lost by sending it as it is.
+      return { mimeType: type.mime, data: file };
+    }
+    return image;
   } catch {
     if (undecodableHere(meta, type) && isCompleteHeif(await file.readAll())) {
       // HEVC pixels need a codec this sharp build lacks; Gemini reads HEIC itself, and the
@@ -96,11 +109,31 @@ function fitInside(side: number) {
   return { width: side, height: side, fit: 'inside', withoutEnlargement: true } as const;
 }
 
-async function encode(pipeline: Sharp, type: SniffedType): Promise<ImageInput> {
+const byteLength = (image: ImageInput) => (Buffer.isBuffer(image.data) ? image.data.length : image.data.size);
+
+/**
+ * JPEG stays JPEG. Anything with transparency or a palette (graphics) stays lossless PNG. An opaque
+ * full-colour image becomes PNG unless a JPEG of it is less than half that size, which only
+ * photographic pixels achieve; that JPEG keeps full colour resolution (4:4:4) for edges and text.
+ */
+async function encode(pipeline: Sharp, type: SniffedType, meta: Metadata): Promise<ImageInput> {
   if (type.mime === 'image/jpeg') {
     return { mimeType: 'image/jpeg', data: await pipeline.jpeg({ quality: JPEG_QUALITY }).toBuffer() };
   }
-  return { mimeType: 'image/png', data: await pipeline.png({ compressionLevel: 6 }).toBuffer() };
+  const graphics = meta.hasAlpha === true || meta.isPalette === true;
+  // Decoded and scaled once, then encoded twice: the scaled pixels are small next to the original.
+  const pixels = graphics ? pipeline : await decodedOnce(pipeline);
+  const png = await pixels.clone().png({ compressionLevel: 6 }).toBuffer();
+  if (graphics || png.length <= TRY_JPEG_ABOVE_BYTES) return { mimeType: 'image/png', data: png };
+  const jpeg = await pixels.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }).toBuffer();
+  return jpeg.length < png.length * JPEG_MUST_BE_UNDER
+    ? { mimeType: 'image/jpeg', data: jpeg }
+    : { mimeType: 'image/png', data: png };
+}
+
+async function decodedOnce(pipeline: Sharp): Promise<Sharp> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
 }
 
 function undecodableHere(meta: Metadata, type: SniffedType): boolean {

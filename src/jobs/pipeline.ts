@@ -6,9 +6,11 @@ import type { Logger } from '../logger.js';
 import type { GeminiAdapter } from '../core/generation.js';
 import { DamagedImageError, type DeliverableImage, type JobImages } from '../core/images.js';
 import { text } from '../text/catalogue.js';
-import type { ResultLog } from '../core/results.js';
+import type { CostLog, ResultLog } from '../core/results.js';
 import { LogEvent } from '../log-events.js';
+import { modelInfo } from '../core/models.js';
 import { FairQueue } from './fair-queue.js';
+import { jobCostRecord } from './job-cost.js';
 import {
   describeFailure,
   INTERRUPTED_RESTART,
@@ -22,7 +24,7 @@ import type { DeliveredMessage, DeliveryTarget, Job, JobRequest, JobResult } fro
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
-  readonly store: ResultLog;
+  readonly store: ResultLog & CostLog;
   readonly limits: UserLimits;
   /** Fetches and checks input images; the images module provides the real one. */
   readonly images: JobImages;
@@ -149,12 +151,15 @@ export class JobPipeline {
     // Inputs are fetched only now, when the job starts (queued jobs hold no bytes), one at a time,
     // and let go of as soon as Gemini has answered.
     const loaded: ImageInput[] = [];
+    // Inputs are sized for the model that will read them: more pixels than it uses are upload bytes for nothing.
+    const modelMaxSide = modelInfo(job.model ?? this.opts.gemini.model).maxInputSide;
     const load = async (source: Job['inputs'][number]) => {
       const image = await this.opts.images.load(
         await source.url(),
         source.filename,
         source.declaredSize,
         controller.signal,
+        modelMaxSide,
       );
       loaded.push(image);
       return image;
@@ -234,10 +239,16 @@ export class JobPipeline {
           ...(damaged > 0 ? [text('result.damagedLeftOut', { count: damaged })] : []),
           ...(outcome.omitted ? [text('result.omitted', { count: outcome.omitted })] : []),
         ];
-        return { kind: 'images', images, text: outcome.text, ...(notes.length > 0 ? { notes } : {}) };
+        return {
+          kind: 'images',
+          images,
+          text: outcome.text,
+          grounding: outcome.grounding,
+          ...(notes.length > 0 ? { notes } : {}),
+        };
       }
       case 'text':
-        return { kind: 'text', text: outcome.text };
+        return { kind: 'text', text: outcome.text, grounding: outcome.grounding };
       case 'refused':
         return { kind: 'refused', explanation: outcome.explanation, detail: outcome.detail };
       case 'failed':
@@ -270,12 +281,25 @@ export class JobPipeline {
       delivered = result.images.length;
       told = true;
     }
+    if (outcome) this.recordCost(job, outcome, delivered);
     // The picture reserved at admission becomes what was delivered; a job that delivered
     // nothing gives it back.
     await this.opts.limits
       .settle(entry.reservation, delivered)
       .catch((err: unknown) => job.log.error({ err, delivered }, 'could not settle the daily count'));
     return told;
+  }
+
+  /** Records what a job that reached Gemini used and cost; a failed write costs the record, not the job. */
+  private recordCost(job: Job, outcome: Outcome, delivered: number): void {
+    try {
+      const record = jobCostRecord(job, outcome, delivered, this.opts.gemini.model, Date.now());
+      const { jobId: _id, userId: _user, guildId: _guild, ...fields } = record;
+      job.log.info({ event: LogEvent.jobCost, ...fields }, 'job cost');
+      this.opts.store.recordJobCost(record);
+    } catch (err) {
+      job.log.error({ err }, 'could not record the job’s cost');
+    }
   }
 
   /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */

@@ -45,6 +45,38 @@ export const SQLITE_MIGRATIONS: readonly MigrationStep[] = [
       `);
     },
   },
+  {
+    version: 2,
+    purpose: 'job_costs: tokens, searches and estimated cost of every job that reached Gemini',
+    up(db) {
+      // Money as REAL dollars: estimates rounded to micro-dollars, summed for reports, never billed.
+      db.exec(`
+        CREATE TABLE job_costs (
+          job_id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          guild_id TEXT,
+          channel_id TEXT NOT NULL,
+          model TEXT NOT NULL,
+          image_size TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          images_generated INTEGER NOT NULL,
+          images_delivered INTEGER NOT NULL,
+          prompt_tokens INTEGER NOT NULL,
+          output_tokens INTEGER NOT NULL,
+          thinking_tokens INTEGER NOT NULL,
+          searches INTEGER NOT NULL,
+          image_cost_usd REAL NOT NULL,
+          search_cost_usd REAL NOT NULL,
+          cost_usd REAL NOT NULL,
+          price_estimated INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX job_costs_by_user ON job_costs (user_id, created_at);
+        CREATE INDEX job_costs_by_guild ON job_costs (guild_id, created_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredPart } from '../core/conversation.js';
+import { jobCostStatements } from './job-costs.js';
 import { migrate } from './migrations.js';
 import { classifyStoreOpenError, refuseReadOnlyFile, StoreOpenError } from './open-errors.js';
 import type { ResultRecord, Store } from './store.js';
@@ -51,6 +52,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
   );
 
   return {
+    ...jobCostStatements(db),
     saveResult(r) {
       insert.run({
         message_id: r.messageId,

@@ -1,10 +1,10 @@
-import type { DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
+import type { CostLog, DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
 import { openSqliteStore } from './sqlite.js';
 
 export type { ResultRecord };
 
 /** Everything the bot keeps between restarts. */
-export interface Store extends ResultLog, DailyUsage {
+export interface Store extends ResultLog, DailyUsage, CostLog {
   getResult(messageId: string): ResultRecord | undefined;
   /** The chain of results that led to messageId, oldest first, at most maxDepth long. */
   lineage(messageId: string, maxDepth?: number): ResultRecord[];

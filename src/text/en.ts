@@ -144,6 +144,17 @@ export const en = {
       refused: 'Discord refused the upload.',
     },
   },
+  grounding: {
+    note: 'Gemini looked this up on Google Search: its searches (🔎) and sources are the buttons below.',
+    moreQueries: {
+      one: 'and {{count}} more search not shown',
+      other: 'and {{count}} more searches not shown',
+    },
+    moreSources: {
+      one: 'and {{count}} more source not shown',
+      other: 'and {{count}} more sources not shown',
+    },
+  },
   problem: '⚠️ {{message}}',
   access: {
     noDms: 'I only work in servers, not in direct messages.',

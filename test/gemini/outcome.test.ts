@@ -146,6 +146,16 @@ describe('responseToOutcome', () => {
     expect(outcome).toMatchObject({ kind: 'refused', source: 'prompt', reason: blockReason });
   });
 
+  test('a refusal keeps the tokens Gemini counted, since the prompt may still be billed', async () => {
+    const blockedPrompt = await toOutcome({
+      promptFeedback: { blockReason: 'SAFETY' },
+      usageMetadata: { promptTokenCount: 300, totalTokenCount: 300 },
+    });
+    expect(blockedPrompt).toMatchObject({ kind: 'refused', usage: { promptTokens: 300, outputTokens: 0 } });
+    const blockedOutput = await toOutcome(candidate([], 'IMAGE_SAFETY'));
+    expect(blockedOutput).toMatchObject({ kind: 'refused', usage: { promptTokens: 12, outputTokens: 1290 } });
+  });
+
   test('an answer without candidates or feedback is still explained', async () => {
     expect(await toOutcome({ candidates: [] })).toMatchObject({ kind: 'refused' });
     expect(await toOutcome({})).toMatchObject({ kind: 'refused' });

@@ -44,7 +44,7 @@ describe('store migrations', () => {
     const db = openMigratedDatabase(':memory:');
     expect(userVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(schemaOf(db).map((o) => o.name)).toEqual(
-      expect.arrayContaining(['results', 'results_by_thread', 'usage']),
+      expect.arrayContaining(['results', 'results_by_thread', 'usage', 'job_costs', 'job_costs_by_user']),
     );
     db.close();
   });
@@ -85,6 +85,28 @@ describe('store migrations', () => {
     const db = new Database(join(dir, 'bot.sqlite3'));
     expect(userVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     db.close();
+  });
+
+  test('step 2 adds job_costs to a version-1 database, keeping its results and usage', () => {
+    const dir = newDir();
+    const v1 = databaseAt(1, join(dir, 'bot.sqlite3'));
+    v1.exec(`
+      INSERT INTO results VALUES ('m1', 'c1', NULL, 'g1', 'u1', 'a cat', NULL, 'gemini-3-pro-image',
+        '[{"imageIndex":0,"thoughtSignature":"sig-1"}]', 1, 100);
+      INSERT INTO usage VALUES ('u1', '2026-11-23', 3);
+    `);
+    expect(schemaOf(v1).map((o) => o.name)).not.toContain('job_costs');
+    expect(migrate(v1, { to: 2 })).toEqual({ from: 1, to: 2 });
+    expect(schemaOf(v1).map((o) => o.name)).toEqual(
+      expect.arrayContaining(['job_costs', 'job_costs_by_user', 'job_costs_by_guild']),
+    );
+    v1.close();
+
+    const store = openStore(dir);
+    expect(store.getResult('m1')?.modelParts).toEqual([{ imageIndex: 0, thoughtSignature: 'sig-1' }]);
+    expect(store.usage('u1', '2026-11-23')).toBe(3);
+    expect(store.costTotals({ userId: 'u1', period: 'month', at: Date.UTC(2026, 10, 23) }).jobs).toBe(0);
+    store.close();
   });
 
   test('reopening a database at the latest version runs no step and keeps its rows', () => {

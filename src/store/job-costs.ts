@@ -1,0 +1,61 @@
+import type Database from 'better-sqlite3';
+import type { CostLog, CostQuery, CostTotals, JobCostRecord } from '../core/results.js';
+
+/** The UTC day or month around `at`, as [start, end) in ms. */
+export function periodBounds(period: CostQuery['period'], at: number): [number, number] {
+  const d = new Date(at);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  return period === 'day'
+    ? [Date.UTC(y, m, d.getUTCDate()), Date.UTC(y, m, d.getUTCDate() + 1)]
+    : [Date.UTC(y, m, 1), Date.UTC(y, m + 1, 1)];
+}
+
+const SUMS = `COUNT(*) AS jobs,
+  COALESCE(SUM(images_generated), 0) AS imagesGenerated,
+  COALESCE(SUM(images_delivered), 0) AS imagesDelivered,
+  COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
+  COALESCE(SUM(output_tokens), 0) AS outputTokens,
+  COALESCE(SUM(thinking_tokens), 0) AS thinkingTokens,
+  COALESCE(SUM(searches), 0) AS searches,
+  COALESCE(SUM(image_cost_usd), 0) AS imageCostUsd,
+  COALESCE(SUM(search_cost_usd), 0) AS searchCostUsd,
+  COALESCE(SUM(cost_usd), 0) AS costUsd,
+  COALESCE(SUM(price_estimated), 0) AS estimatedJobs`;
+
+const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+/** The job_costs table (migration step 2) behind the CostLog interface. */
+export function jobCostStatements(db: Database.Database): CostLog {
+  // OR IGNORE: a job is recorded once; a second write for the same id is a bug to ignore, not a crash.
+  const insert = db.prepare(`INSERT OR IGNORE INTO job_costs VALUES
+    (@jobId, @userId, @guildId, @channelId, @model, @imageSize, @kind, @outcome, @imagesGenerated,
+     @imagesDelivered, @promptTokens, @outputTokens, @thinkingTokens, @searches, @imageCostUsd,
+     @searchCostUsd, @costUsd, @priceEstimated, @createdAt)`);
+  const byUser = db.prepare<[string, number, number], CostTotals>(
+    `SELECT ${SUMS} FROM job_costs WHERE user_id = ? AND created_at >= ? AND created_at < ?`,
+  );
+  const byGuild = db.prepare<[string, number, number], CostTotals>(
+    `SELECT ${SUMS} FROM job_costs WHERE guild_id = ? AND created_at >= ? AND created_at < ?`,
+  );
+
+  return {
+    recordJobCost(record: JobCostRecord) {
+      insert.run({ ...record, priceEstimated: record.priceEstimated ? 1 : 0 });
+    },
+    costTotals({ userId, guildId, period, at }: CostQuery): CostTotals {
+      if ((userId === undefined) === (guildId === undefined)) {
+        throw new Error('costTotals takes exactly one of userId or guildId');
+      }
+      const [from, to] = periodBounds(period, at);
+      const row = userId !== undefined ? byUser.get(userId, from, to) : byGuild.get(guildId!, from, to);
+      const totals = row!;
+      return {
+        ...totals,
+        imageCostUsd: round(totals.imageCostUsd),
+        searchCostUsd: round(totals.searchCostUsd),
+        costUsd: round(totals.costUsd),
+      };
+    },
+  };
+}

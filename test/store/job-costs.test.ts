@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { JobCostRecord } from '../../src/core/results.js';
+import { periodBounds } from '../../src/store/job-costs.js';
+import { openStore } from '../../src/store/store.js';
+
+const NOV_23 = Date.UTC(2026, 10, 23, 12);
+const cost = (jobId: string, over: Partial<JobCostRecord> = {}): JobCostRecord => ({
+  jobId,
+  userId: 'u1',
+  guildId: 'g1',
+  channelId: 'c1',
+  model: 'gemini-3.1-flash-image',
+  imageSize: '1K',
+  kind: 'imagine',
+  outcome: 'images',
+  imagesGenerated: 1,
+  imagesDelivered: 1,
+  promptTokens: 10,
+  outputTokens: 1120,
+  thinkingTokens: 100,
+  searches: 0,
+  imageCostUsd: 0.067,
+  searchCostUsd: 0,
+  costUsd: 0.067,
+  priceEstimated: false,
+  createdAt: NOV_23,
+  ...over,
+});
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('job costs in the store', () => {
+  test('a recorded job survives a restart and adds up in its member’s and its server’s totals', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-costs-'));
+    dirs.push(dir);
+    const first = openStore(dir);
+    first.recordJobCost(cost('j1'));
+    first.recordJobCost(
+      cost('j2', { searches: 2, searchCostUsd: 0.028, costUsd: 0.095, priceEstimated: true }),
+    );
+    first.recordJobCost(
+      cost('j3', { userId: 'u2', outcome: 'refused', imagesGenerated: 0, imagesDelivered: 0 }),
+    );
+    first.close();
+
+    const store = openStore(dir);
+    expect(store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 })).toEqual({
+      jobs: 2,
+      imagesGenerated: 2,
+      imagesDelivered: 2,
+      promptTokens: 20,
+      outputTokens: 2240,
+      thinkingTokens: 200,
+      searches: 2,
+      imageCostUsd: 0.134,
+      searchCostUsd: 0.028,
+      costUsd: 0.162,
+      estimatedJobs: 1,
+    });
+    expect(store.costTotals({ guildId: 'g1', period: 'day', at: NOV_23 })).toMatchObject({ jobs: 3 });
+    store.close();
+  });
+
+  test('days and months are UTC, and jobs outside them do not count', () => {
+    const store = openStore(':memory:');
+    store.recordJobCost(cost('late-22nd', { createdAt: Date.UTC(2026, 10, 22, 23, 59) }));
+    store.recordJobCost(cost('23rd', { createdAt: NOV_23 }));
+    store.recordJobCost(cost('december', { createdAt: Date.UTC(2026, 11, 1, 0, 0) }));
+    expect(store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 }).jobs).toBe(1);
+    expect(store.costTotals({ userId: 'u1', period: 'month', at: NOV_23 }).jobs).toBe(2);
+    expect(periodBounds('month', Date.UTC(2026, 11, 31, 23))).toEqual([
+      Date.UTC(2026, 11, 1),
+      Date.UTC(2027, 0, 1),
+    ]);
+  });
+
+  test('nothing recorded gives zeros, not nulls; a job id is recorded once', () => {
+    const store = openStore(':memory:');
+    expect(store.costTotals({ guildId: 'g9', period: 'month', at: NOV_23 })).toMatchObject({
+      jobs: 0,
+      costUsd: 0,
+      searches: 0,
+    });
+    store.recordJobCost(cost('j1'));
+    store.recordJobCost(cost('j1', { costUsd: 99 }));
+    expect(store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 }).costUsd).toBe(0.067);
+  });
+
+  test('asking for both a member and a server, or neither, is a programming error', () => {
+    const store = openStore(':memory:');
+    expect(() => store.costTotals({ period: 'day', at: NOV_23 })).toThrow(/exactly one/);
+    expect(() => store.costTotals({ userId: 'u', guildId: 'g', period: 'day', at: NOV_23 })).toThrow(
+      /exactly one/,
+    );
+  });
+});
