@@ -98,7 +98,7 @@ function scrubbingStream(
     },
     // pino's logger.flush() reaches the underlying destination through this.
     ...(destination.flush ? { flush: (cb?: (err?: Error) => void) => destination.flush!(cb) } : {}),
-  } as pino.DestinationStream;
+  };
 }
 
 export function createLogger(

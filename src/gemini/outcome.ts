@@ -27,7 +27,7 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
   if (!isObject(response)) return malformed('the response is not an object');
 
   const usage = readUsage(response.usageMetadata);
-  const candidates = Array.isArray(response.candidates) ? response.candidates : [];
+  const candidates: unknown[] = Array.isArray(response.candidates) ? (response.candidates as unknown[]) : [];
   const feedback = isObject(response.promptFeedback) ? response.promptFeedback : undefined;
   const blockReason = asString(feedback?.blockReason);
   if (blockReason && blockReason !== 'BLOCKED_REASON_UNSPECIFIED') {

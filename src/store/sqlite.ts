@@ -36,7 +36,7 @@ const toRecord = (r: Row): ResultRecord => ({
 });
 
 /** SQLite in DATA_DIR (or ':memory:' for tests), in WAL mode so a crash loses nothing committed. */
-export function openSqliteStore(dataDir: string | ':memory:'): Store {
+export function openSqliteStore(dataDir: string): Store {
   const db = openMigratedDatabase(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'bot.sqlite3'));
 
   const insert = db.prepare(`INSERT OR REPLACE INTO results VALUES

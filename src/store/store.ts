@@ -16,6 +16,6 @@ export interface Store extends ResultLog, DailyUsage, CostLog {
  * The bot's store. Today always the embedded SQLite database in DATA_DIR (or ':memory:' for tests);
  * this is where another implementation behind the same interface would be chosen.
  */
-export function openStore(dataDir: string | ':memory:'): Store {
+export function openStore(dataDir: string): Store {
   return openSqliteStore(dataDir);
 }

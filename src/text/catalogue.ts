@@ -73,7 +73,8 @@ const instance = createInstance();
 
 /** The sentence for a key, with its parameters filled in. */
 export function text<K extends TextKey>(key: K, ...args: TextArgs<K>): string {
-  return instance.t(key, (args[0] ?? {}) as Record<string, unknown>) as string;
+  const params: Record<string, unknown> = args[0] ?? {};
+  return String(instance.t(key, params));
 }
 
 /** Whether the catalogue has a key (for codes that come from outside, such as Gemini's reasons). */

@@ -82,7 +82,7 @@ describe('slash commands end to end', () => {
     expect(photo.length).toBeGreaterThan(3 * 1024 * 1024);
     const h = await world.discord.dispatchCommand(
       'edit',
-      { prompt: 'make it autumn', image: { filename: 'photo.png', data: photo } } as never,
+      { prompt: 'make it autumn', image: { filename: 'photo.png', data: photo } },
       { user: world.discord.users.bob },
     );
     await h.waitForOriginal(hasImage, 15_000);
@@ -213,7 +213,7 @@ describe('slash commands end to end', () => {
           data: Buffer.from('%PDF-1.7'),
           contentType: 'application/pdf',
         },
-      } as never,
+      },
       { user: world.discord.users.carol },
     );
     const callback = await h.waitForCallback();

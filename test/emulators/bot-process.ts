@@ -92,8 +92,8 @@ export function startBotProcess(env: Record<string, string>, opts: { dataDir?: s
     }
     waiters.forEach((w) => w());
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exit = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
 
   return {

@@ -77,7 +77,7 @@ describe('fitToUploadLimit', () => {
     const meta = await sharp(out.data).metadata();
     expect(meta.width).toBeLessThan(1024);
     expect(out.note).toContain(`a JPEG scaled down to ${meta.width}x${meta.height}`);
-    expect(meta.width! / meta.height!).toBeCloseTo(1024 / 768, 1);
+    expect(meta.width / meta.height).toBeCloseTo(1024 / 768, 1);
   });
 
   test('a limit nothing can meet is an internal error, not a user message', async () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
 import { modelInfo } from '../../src/core/models.js';
-import type { ImageInput } from '../../src/core/images.js';
 import { createLoader } from '../../src/images/load.js';
 import { Spool, SpooledFile } from '../../src/images/spool.js';
 import { seededBytes } from './fixtures.js';
@@ -47,7 +46,7 @@ async function load(body: Buffer, name: string, operatorMax = 4096, modelMax: nu
   const image = await loader.load(url, name, undefined, undefined, modelMax ?? undefined);
   const bytes = image.data instanceof SpooledFile ? await image.data.readAll() : (image.data as Buffer);
   const meta = await sharp(bytes).metadata();
-  await loader.release([image as ImageInput]);
+  await loader.release([image]);
   return { image, bytes, meta };
 }
 

@@ -1,3 +1,4 @@
+import { idText } from './snowflake.js';
 import { Intent } from './gateway.js';
 import type { Gateway, GatewaySession } from './gateway.js';
 import { invalidFormBody } from './errors.js';
@@ -187,7 +188,7 @@ export class EmulatorCore {
     reference: MessageChanges['messageReference'],
   ): MessageRecord | null {
     if (!reference || reference.message_id === undefined || reference.message_id === null) return null;
-    const target = this.world.messageById.get(String(reference.message_id));
+    const target = this.world.messageById.get(idText(reference.message_id));
     const usable = target && !target.deleted && !target.ephemeral && target.channelId === channelId;
     if (usable) return target;
     if (reference.fail_if_not_exists === false) return null;

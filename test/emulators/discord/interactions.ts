@@ -281,5 +281,5 @@ export class InteractionDispatcher {
 }
 
 function stripUndefined(resolved: ResolvedData): ResolvedData {
-  return Object.fromEntries(Object.entries(resolved).filter(([, v]) => v !== undefined)) as ResolvedData;
+  return Object.fromEntries(Object.entries(resolved).filter(([, v]) => v !== undefined));
 }

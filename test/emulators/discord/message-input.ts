@@ -1,3 +1,4 @@
+import { idText } from './snowflake.js';
 import sharp from 'sharp';
 import { entityTooLarge, invalidFormBody } from './errors.js';
 import type { World } from './world.js';
@@ -73,7 +74,7 @@ export async function readMessageChanges(
   if ('flags' in body) changes.flags = typeof body.flags === 'number' ? body.flags & SETTABLE_FLAGS : 0;
   if ('allowed_mentions' in body) changes.allowedMentions = body.allowed_mentions;
   if ('message_reference' in body) {
-    changes.messageReference = (body.message_reference ?? null) as MessageChanges['messageReference'];
+    changes.messageReference = body.message_reference ?? null;
   }
   if (files.length > 0 || Array.isArray(body.attachments)) {
     changes.attachments = await resolveAttachments(world, channelId, body.attachments, files, limits, kept);
@@ -101,7 +102,7 @@ async function resolveAttachments(
   const plan: (AttachmentRecord | { upload: RecordedFile; entry: Body })[] = [];
   const used = new Set<string>();
   for (const entry of entries) {
-    const id = String(entry.id ?? '');
+    const id = idText(entry.id);
     const previous = keptById.get(id);
     const upload = uploadsByIndex.get(id);
     if (previous) plan.push(previous);

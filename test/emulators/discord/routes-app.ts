@@ -1,3 +1,4 @@
+import { idText } from './snowflake.js';
 import type { EmulatorCore } from './core.js';
 import {
   invalidFormBody,
@@ -125,7 +126,7 @@ export function appRoutes(core: EmulatorCore, gatewayUrl: () => string): RouteTa
       return { status: 200, body: userPayload(user) };
     },
     'POST /users/@me/channels': (req) => {
-      const user = world.users.get(String(bodyObject(req).recipient_id ?? ''));
+      const user = world.users.get(idText(bodyObject(req).recipient_id));
       if (!user) throw unknownUser();
       return { status: 200, body: channelPayload(world, world.dmChannelFor(user)) };
     },
@@ -220,7 +221,7 @@ function buildCommand(
     description,
     ...(options ? { options } : {}),
     default_member_permissions:
-      permissions === null || permissions === undefined ? null : String(permissions),
+      permissions === null || permissions === undefined ? null : idText(permissions),
     contexts: Array.isArray(raw.contexts) ? (raw.contexts as number[]) : null,
     integration_types: Array.isArray(raw.integration_types) ? (raw.integration_types as number[]) : [0],
     nsfw: raw.nsfw === true,

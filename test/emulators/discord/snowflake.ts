@@ -13,3 +13,10 @@ export function createSnowflakeGenerator(workerId = 1n): () => string {
     return last.toString();
   };
 }
+
+/** An id from a request body as text: ids arrive as strings or numbers; anything else is no id. */
+export function idText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint'
+    ? String(value)
+    : '';
+}
