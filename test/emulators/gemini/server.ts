@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerFor, latencyFor } from './behaviour-answers.js';
+import { answerFor, latencyFor, type AnsweringBehaviour } from './behaviour-answers.js';
+import { streamChunks, writeSse } from './stream-answers.js';
 import {
   apiKeyInvalid,
   apiKeyMissing,
@@ -28,6 +29,7 @@ import { SlidingWindowQuota } from './sliding-window-quota.js';
 import type {
   ApiVersion,
   Behaviour,
+  GenerateRoute,
   GeminiEmulator,
   GeminiEmulatorOptions,
   GeminiEmulatorStats,
@@ -37,7 +39,7 @@ import type {
   WarmUpTarget,
 } from './types.js';
 
-const GENERATE_CONTENT_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/;
+const GENERATE_CONTENT_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const DEFAULT_BEHAVIOUR: Behaviour = { kind: 'image' };
 
 class GeminiEmulatorServer implements GeminiEmulator {
@@ -179,6 +181,8 @@ class GeminiEmulatorServer implements GeminiEmulator {
       return;
     }
     const record = this.track(request, response, route[1] as ApiVersion, decodeURIComponent(route[2] ?? ''));
+    record.route = route[3] as GenerateRoute;
+    record.sse = url.searchParams.get('alt') === 'sse';
     const body = await readBody(request);
     record.body = body === 'too-large' ? '' : body.toString('utf8');
     this.notifyWaiters();
@@ -221,6 +225,9 @@ class GeminiEmulatorServer implements GeminiEmulator {
   ): RecordedGeminiRequest {
     const record: RecordedGeminiRequest = {
       seq: ++this.requestSerial,
+      route: 'generateContent',
+      chunks: 0,
+      sse: false,
       at: this.now(),
       model,
       apiVersion,
@@ -278,11 +285,40 @@ class GeminiEmulatorServer implements GeminiEmulator {
     answer.catch(() => undefined);
     const stillOpen = await waitUnlessClosed(latency, response);
     if (!stillOpen) return;
+    let written: Answer;
     try {
-      this.write(response, record, await answer);
+      written = await answer;
     } catch (error) {
       this.failInternally(response, error, record);
+      return;
     }
+    if (record.route === 'streamGenerateContent' && written.status === 200 && isStructured(written)) {
+      await this.stream(response, record, written, behaviour);
+      return;
+    }
+    this.write(response, record, written);
+  }
+
+  /** Errors are answered before any chunk, as plain JSON; a 200 becomes chunks (see streamChunks). */
+  private async stream(
+    response: ServerResponse,
+    record: RecordedGeminiRequest,
+    answer: Answer,
+    behaviour: AnsweringBehaviour,
+  ): Promise<void> {
+    const chunks = streamChunks(answer.body);
+    const script = {
+      chunkLatencyMs: this.options.chunkLatencyMs,
+      ...('stream' in behaviour ? behaviour.stream : {}),
+    };
+    record.status = 200;
+    if (!record.sse) {
+      // Without alt=sse Google streams one JSON array; nothing here needs it chunk by chunk.
+      this.write(response, record, jsonAnswer(200, chunks));
+      return;
+    }
+    response.once('finish', () => this.stats.answered++);
+    await writeSse(response, record, chunks, script);
   }
 
   private write(response: ServerResponse, record: RecordedGeminiRequest | undefined, answer: Answer): void {
@@ -300,6 +336,11 @@ class GeminiEmulatorServer implements GeminiEmulator {
     const message = `gemini emulator: ${error instanceof Error ? error.message : String(error)}`;
     this.write(response, record, jsonAnswer(500, { error: { code: 500, message, status: 'INTERNAL' } }));
   }
+}
+
+/** A JSON answer (not one a custom behaviour wrote verbatim), so it can be cut into chunks. */
+function isStructured(answer: Answer): boolean {
+  return typeof answer.body === 'object' && answer.body !== null && !Buffer.isBuffer(answer.body);
 }
 
 export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): Promise<GeminiEmulator> {
