@@ -35,6 +35,12 @@ export interface DeliverableImage {
   readonly note?: string;
 }
 
+/** An interim picture made small for a progress message, with words saying it is a draft; never a result. */
+export interface DraftImage extends DeliverableImage {
+  /** Which interim image of its attempt this is (1, then 2). */
+  readonly number: number;
+}
+
 /** What a job needs of the images module: fetch and check inputs, let them go, fit outputs. */
 export interface JobImages {
   /** Fetches and checks an input; stops (rejecting with the signal's reason) when the job is cancelled. */
@@ -48,4 +54,6 @@ export interface JobImages {
   release(images: readonly ImageInput[]): Promise<void>;
   /** Makes an output image fit one upload of `limit` bytes, saying so when it is not the original. */
   fitForUpload(image: GeneratedImage, basename: string, limit: number): Promise<DeliverableImage>;
+  /** A small copy of an interim image for a progress message (about 512 px, a few tens of KB). */
+  shrinkDraft(data: Buffer, basename: string): Promise<DeliverableImage>;
 }
