@@ -44,6 +44,19 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
 const toFiles = (images: readonly DeliverableImage[]) =>
   images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: text('fit.altText') }));
 
+/**
+ * A progress message's files: the draft, if the status has one. `attachments: []` drops the
+ * earlier draft, so a status without one (a retry) never shows a stale picture.
+ */
+function progressFiles(status: JobStatus) {
+  if (status.state !== 'generating' || !status.draft) return { attachments: [] };
+  const { data, filename } = status.draft;
+  return {
+    files: [new AttachmentBuilder(data, { name: filename, description: text('progress.draftAltText') })],
+    attachments: [],
+  };
+}
+
 /** Discord's answer when an interaction token is expired or gone: the job must go out another way. */
 const DEAD_TOKEN_CODES: ReadonlySet<unknown> = new Set([
   RESTJSONErrorCodes.InvalidWebhookToken,
@@ -95,6 +108,7 @@ export class InteractionTarget implements DeliveryTarget {
     try {
       await this.interaction.editReply({
         content: renderProgress(status, this.prompt),
+        ...progressFiles(status),
         allowedMentions: NO_PINGS,
       });
     } catch (err) {
@@ -174,10 +188,12 @@ export class MessageTarget implements DeliveryTarget {
   async progress(status: JobStatus): Promise<void> {
     const content = renderProgress(status, this.prompt);
     if (this.placeholder) {
-      await this.placeholder.edit({ content, allowedMentions: NO_PINGS });
+      await this.placeholder.edit({ content, ...progressFiles(status), allowedMentions: NO_PINGS });
     } else {
+      const { files } = progressFiles(status);
       this.placeholder = await this.channel.send({
         content,
+        ...(files ? { files } : {}),
         allowedMentions: NO_PINGS,
         ...(this.replyTo ? { reply: { messageReference: this.replyTo, failIfNotExists: false } } : {}),
       });
