@@ -61,7 +61,7 @@ export async function previewsScenario(): Promise<ScenarioReport> {
       },
     ],
     notes: [
-      `Draft 2 comes ${CHUNK_GAP_MS} ms after draft 1, inside the 2 s per-job interval, so it waits for the interval and goes out about 2 s after draft 1; the picture follows ${CHUNK_GAP_MS} ms after draft 2 was written.`,
+      `Draft 2 comes ${CHUNK_GAP_MS} ms after draft 1, inside the 2 s per-job interval, so the reporter holds it until 2 s after draft 1's edit. It still goes out before the picture, ${CHUNK_GAP_MS} ms after draft 2 was written, so every draft was shown.`,
     ],
   };
 }
