@@ -57,6 +57,24 @@ describe('live previews end to end', () => {
     expect(world.gemini.requests[0]!.generationConfig?.thinkingConfig?.includeThoughts).toBe(true);
   });
 
+  test('a refine’s progress reply shows the draft too, and becomes the refined picture', async () => {
+    const h = await world.discord.dispatchCommand('imagine', { prompt: 'a red kite' });
+    const picture = await h.waitForOriginal(delivered, 15_000);
+    await world.bot.waitForLog((l) => l.event === 'job.finished');
+    world.gemini.reset();
+    world.gemini.enqueue({ kind: 'image', thoughtImages: 1, stream: { chunkLatencyMs: 2200 } });
+    await world.discord.dispatchMessage({ content: 'make it blue', replyTo: picture.id });
+    const inThread = (m: MessageRecord) => m.channelId === picture.id && m.author.bot;
+    const drafting = await world.discord.waitForMessage(
+      (m) => inThread(m) && m.attachments.some(isDraft),
+      15_000,
+    );
+    expect(drafting.content).toMatch(/Draft 1, not the finished picture/);
+    const refined = await world.discord.waitForMessage((m) => m.id === drafting.id && delivered(m), 20_000);
+    expect(refined.attachments).toHaveLength(1);
+    expect(refined.content).not.toMatch(/Draft/);
+  });
+
   test('a stream broken midway is retried, and the job still delivers the picture', async () => {
     world.gemini.enqueue({ kind: 'image', thoughtImages: 2, stream: { breakAfterChunks: 2 } });
     const h = await world.discord.dispatchCommand('imagine', { prompt: 'a paper crane' });
