@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerFor, latencyFor, type AnsweringBehaviour } from './behaviour-answers.js';
+import { ArrivalWaiters, newRecord } from './request-log.js';
 import { streamChunks, writeSse } from './stream-answers.js';
 import {
   apiKeyInvalid,
@@ -65,7 +66,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   private defaultBehaviour: Behaviour = DEFAULT_BEHAVIOUR;
   private requestSerial = 0;
   private imageSerial = 0;
-  private waiters: Array<{ count: number; resolve: () => void }> = [];
+  private readonly arrivals = new ArrivalWaiters(this.requests);
 
   constructor(private readonly options: GeminiEmulatorOptions) {
     this.now = options.now ?? Date.now;
@@ -107,21 +108,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   }
 
   waitForRequests(count: number, timeoutMs = 5000): Promise<RecordedGeminiRequest[]> {
-    if (this.arrivedCount() >= count) return Promise.resolve(this.requests);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
-        reject(new Error(`waited ${timeoutMs} ms for ${count} Gemini requests, got ${this.arrivedCount()}`));
-      }, timeoutMs);
-      const entry = {
-        count,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(this.requests);
-        },
-      };
-      this.waiters.push(entry);
-    });
+    return this.arrivals.wait(count, timeoutMs);
   }
 
   async warmUp(targets: WarmUpTarget[]): Promise<void> {
@@ -153,17 +140,6 @@ class GeminiEmulatorServer implements GeminiEmulator {
     await closed;
   }
 
-  private arrivedCount(): number {
-    return this.requests.filter((request) => request.body !== undefined).length;
-  }
-
-  private notifyWaiters(): void {
-    const arrived = this.arrivedCount();
-    const ready = this.waiters.filter((waiter) => waiter.count <= arrived);
-    this.waiters = this.waiters.filter((waiter) => waiter.count > arrived);
-    for (const waiter of ready) waiter.resolve();
-  }
-
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (
@@ -185,7 +161,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
     record.sse = url.searchParams.get('alt') === 'sse';
     const body = await readBody(request);
     record.body = body === 'too-large' ? '' : body.toString('utf8');
-    this.notifyWaiters();
+    this.arrivals.notify();
 
     const rejection = this.admissionError(request, url, record);
     if (rejection) return this.write(response, record, rejection);
@@ -223,25 +199,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
     apiVersion: ApiVersion,
     model: string,
   ): RecordedGeminiRequest {
-    const record: RecordedGeminiRequest = {
-      seq: ++this.requestSerial,
-      route: 'generateContent',
-      chunks: 0,
-      sse: false,
-      at: this.now(),
-      model,
-      apiVersion,
-      body: undefined,
-      texts: [],
-      images: [],
-      history: [],
-      generationConfig: undefined,
-      tools: undefined,
-      headers: { ...request.headers },
-      status: 0,
-      behaviour: undefined,
-      aborted: false,
-    };
+    const record = newRecord(++this.requestSerial, this.now(), request, apiVersion, model);
     this.requests.push(record);
     this.stats.received++;
     this.stats.inFlight++;
