@@ -11,6 +11,7 @@ import { editScenario } from './scenarios/edit.js';
 import { fairnessScenario } from './scenarios/fairness.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { overheadScenario } from './scenarios/overhead.js';
+import { previewsScenario } from './scenarios/previews.js';
 import { quotaScenario } from './scenarios/quota.js';
 import { HttpTap } from './support/http-tap.js';
 
@@ -22,6 +23,7 @@ const SCENARIOS: readonly Scenario[] = [
   { title: '3. Quota use', run: quotaScenario },
   { title: '4. Memory with 100 queued /edit jobs', run: memoryScenario },
   { title: '5. Fairness', run: fairnessScenario },
+  { title: '6. Live previews', run: previewsScenario },
 ];
 
 const OUTPUT = resolve(import.meta.dirname, '../BENCHMARKS.md');

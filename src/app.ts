@@ -68,6 +68,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     gate,
     imageType: sniffType,
     log,
+    previews: config.previews,
   });
   const limitBackend = config.redisUrl
     ? redisLimitBackend(config.redisUrl, quotaId, log)

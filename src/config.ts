@@ -36,6 +36,8 @@ export interface Config {
   readonly dataDir: string;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Stream Gemini's answers and show its interim drafts in the progress message. */
+  readonly previews: boolean;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +60,8 @@ const HINTS: Record<string, string> = {
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
   REDIS_KEY_TTL_MS:
     'milliseconds from 1000 to 604800000 that the shared quota state outlives the last Gemini call, or leave it unset for 600000 (10 minutes)',
+  PREVIEWS:
+    'true (stream Gemini’s answers and show its drafts in the progress message) or false (plain requests, no drafts)',
   GEMINI_MODELS: `a comma list of short-name=model entries such as fast=${DEFAULT_MODEL},pro=gemini-3-pro-image; the first is the default`,
 };
 
@@ -172,6 +176,7 @@ const schema = z.object({
   // The process exits 29 s after SIGTERM (Heroku kills it at 30 s) and needs the last 4 s to tell
   // interrupted members and close its connections.
   SHUTDOWN_GRACE_MS: int(0, 25_000, 25_000),
+  PREVIEWS: bool(true),
 });
 
 /**
@@ -277,5 +282,6 @@ export function loadConfig(
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    previews: e.PREVIEWS,
   });
 }

@@ -90,6 +90,17 @@ describe('loadConfig', () => {
     expect(problems({ ...base, [key]: value })[0]).toMatch(new RegExp(`^${key} is not valid: ${sentence}`));
   });
 
+  test('previews are on unless PREVIEWS says otherwise, and a value that is no yes or no says what to set', () => {
+    expect(loadConfig(base).previews).toBe(true);
+    expect(loadConfig({ ...base, PREVIEWS: 'false' }).previews).toBe(false);
+    expect(loadConfig({ ...base, PREVIEWS: '' }).previews).toBe(true);
+    const list = problems({ ...base, PREVIEWS: 'sometimes' });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(
+      /^PREVIEWS is not valid: .*\(set it to true \(stream .*\) or false \(plain requests, no drafts\)\)$/,
+    );
+  });
+
   test('a shutdown grace that would outlast the hard exit at 29 s is refused, saying why', () => {
     const list = problems({ ...base, SHUTDOWN_GRACE_MS: '60000' });
     expect(list).toHaveLength(1);

@@ -101,6 +101,21 @@ export interface GenerateOptions {
   readonly log?: Logger;
   /** Called when an attempt starts (after the gate let it through). */
   readonly onAttempt?: (attempt: number) => void;
+  /**
+   * Called with each interim "thought" image as it streams in (Gemini 3 draws up to two before
+   * the final one). For progress only: a draft is never part of the Outcome. Must not throw.
+   */
+  readonly onDraft?: (draft: InterimImage) => void;
+}
+
+/** A picture Gemini drew while thinking, as it arrived: full size, untyped bytes. */
+export interface InterimImage {
+  readonly mimeType: string;
+  readonly data: Buffer;
+  /** 1 for the first interim image of its attempt, then 2. */
+  readonly number: number;
+  /** The attempt that drew it: a draft of a failed attempt is stale once the next one starts. */
+  readonly attempt: number;
 }
 
 /** The model behind the jobs; the Gemini adapter is the one implementation. */

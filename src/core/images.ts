@@ -35,6 +35,12 @@ export interface DeliverableImage {
   readonly note?: string;
 }
 
+/** An interim picture made small for a progress message, with words saying it is a draft; never a result. */
+export interface DraftImage extends DeliverableImage {
+  /** Which interim image of its attempt this is (1, then 2). */
+  readonly number: number;
+}
+
 /** What a job needs of the images module: fetch and check inputs, let them go, fit outputs. */
 export interface JobImages {
   /**
@@ -56,6 +62,8 @@ export interface JobImages {
    * Rejects with DamagedImageError when the bytes do not decode.
    */
   fitForUpload(image: GeneratedImage, basename: string, limit: number): Promise<DeliverableImage>;
+  /** A small copy of an interim image for a progress message (about 512 px, a few tens of KB). */
+  shrinkDraft(data: Buffer, basename: string): Promise<DeliverableImage>;
 }
 
 /** An output image whose bytes do not decode (truncated, corrupt): never delivered as a picture. */

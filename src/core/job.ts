@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
 import type { Grounding } from './generation.js';
-import type { DeliverableImage } from './images.js';
+import type { DeliverableImage, DraftImage } from './images.js';
 import type { ImageSize, ThinkingLevel } from './models.js';
 
 export type JobKind = 'imagine' | 'edit' | 'refine';
@@ -16,7 +16,12 @@ export interface InputSource {
 
 export type JobStatus =
   | { readonly state: 'queued'; readonly position: number }
-  | { readonly state: 'generating'; readonly attempt: number };
+  | {
+      readonly state: 'generating';
+      readonly attempt: number;
+      /** Gemini's latest interim picture of this attempt, shown in the progress message. */
+      readonly draft?: DraftImage | undefined;
+    };
 
 /** What the user gets, already in words: delivery only lays it out. */
 export type JobResult =

@@ -1,8 +1,15 @@
-import { DiscordAPIError, RESTJSONErrorCodes, type Message, type SendableChannels } from 'discord.js';
+import {
+  AttachmentBuilder,
+  DiscordAPIError,
+  RESTJSONErrorCodes,
+  type Message,
+  type SendableChannels,
+} from 'discord.js';
 import type { Logger } from '../logger.js';
 import type { DeliverableImage } from '../core/images.js';
 import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus, OnVisible } from '../core/job.js';
 import { LogEvent } from '../log-events.js';
+import { text } from '../text/catalogue.js';
 import {
   DeliveryLost,
   FallbackChain,
@@ -42,6 +49,19 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/**
+ * A progress message's files: the draft, if the status has one. `attachments: []` drops the
+ * earlier draft, so a status without one (a retry) never shows a stale picture.
+ */
+function progressFiles(status: JobStatus) {
+  if (status.state !== 'generating' || !status.draft) return { attachments: [] };
+  const { data, filename } = status.draft;
+  return {
+    files: [new AttachmentBuilder(data, { name: filename, description: text('progress.draftAltText') })],
+    attachments: [],
+  };
 }
 
 /** Discord's answer when an interaction token is expired or gone. */
@@ -119,6 +139,7 @@ export class InteractionTarget implements DeliveryTarget {
     try {
       await this.interaction.editReply({
         content: renderProgress(status, this.prompt),
+        ...progressFiles(status),
         allowedMentions: NO_PINGS,
       });
     } catch (err) {
@@ -199,15 +220,17 @@ export class MessageTarget implements DeliveryTarget {
     const content = renderProgress(status, this.prompt);
     if (this.placeholder) {
       try {
-        await this.placeholder.edit({ content, allowedMentions: NO_PINGS });
+        await this.placeholder.edit({ content, ...progressFiles(status), allowedMentions: NO_PINGS });
       } catch (err) {
         // Deleted by someone: the result will be a new reply, and no new placeholder is posted.
         if (isGone(err)) this.placeholderGone = true;
         else throw err;
       }
     } else {
+      const { files } = progressFiles(status);
       this.placeholder = await this.channel.send({
         content,
+        ...(files ? { files } : {}),
         allowedMentions: NO_PINGS,
         ...(this.replyTo ? { reply: { messageReference: this.replyTo, failIfNotExists: false } } : {}),
       });

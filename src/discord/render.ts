@@ -48,9 +48,11 @@ export function renderProgress(status: JobStatus, prompt: string): string {
       ? text('progress.next', { prompt: echo })
       : text('progress.waiting', { prompt: echo, position: status.position });
   }
-  return status.attempt > 1
-    ? text('progress.retrying', { prompt: echo, attempt: status.attempt })
-    : text('progress.generating', { prompt: echo });
+  const line =
+    status.attempt > 1
+      ? text('progress.retrying', { prompt: echo, attempt: status.attempt })
+      : text('progress.generating', { prompt: echo });
+  return status.draft ? `${line}\n${text('progress.draft', { number: status.draft.number })}` : line;
 }
 
 /** The words of a finished job; files travel beside them. */

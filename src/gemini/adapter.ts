@@ -20,6 +20,7 @@ import { modelGoneMessage } from './model-messages.js';
 import { buildContents, buildGenerationConfig } from './request.js';
 import { InlineImages } from './inline-images.js';
 import { nextRetryDelay, type RetryPolicy } from './retry.js';
+import { readAnswerStream, type StreamedDraft } from './stream.js';
 
 export interface GeminiAdapterOptions {
   readonly apiKey: string;
@@ -32,6 +33,11 @@ export interface GeminiAdapterOptions {
   /** Types each output image by its bytes (the images module's sniffer). */
   readonly imageType: SniffImageType;
   readonly log: Logger;
+  /**
+   * Stream answers (streamGenerateContent) and report interim images through onDraft. Off, every
+   * attempt is the plain generateContent call the bot always made.
+   */
+  readonly previews?: boolean;
 }
 
 /** The only place that talks to @google/genai. Every answer and every error becomes an Outcome. */
@@ -56,12 +62,27 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
     readonly config: GenerateContentConfig;
   }
 
-  async function attempt(call: Call, signal: AbortSignal | undefined): Promise<Outcome> {
-    const response = await ai.models.generateContent({
+  async function attempt(
+    call: Call,
+    signal: AbortSignal | undefined,
+    onDraft: ((draft: StreamedDraft) => void) | undefined,
+  ): Promise<Outcome> {
+    const params = {
       model: call.model,
       contents: call.contents,
       config: { ...call.config, ...(signal ? { abortSignal: signal } : {}) },
-    });
+    };
+    const response = opts.previews
+      ? await readAnswerStream(
+          // The SDK would reopen a dropped stream by itself, outside the gate and our retry
+          // budget; every retry must be ours.
+          await ai.models.generateContentStream({
+            ...params,
+            config: { ...params.config, automaticContinuation: false },
+          }),
+          onDraft,
+        )
+      : await ai.models.generateContent(params);
     const outcome = await responseToOutcome(response, opts.imageType);
     return outcome.kind === 'images' || outcome.kind === 'text' ? { ...outcome, model: call.model } : outcome;
   }
@@ -89,7 +110,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
   /** Attempts through the gate until an outcome, a non-retryable failure, or the retry budget runs out. */
   async function withRetries(
     call: Call,
-    { signal, log = opts.log, onAttempt }: GenerateOptions,
+    { signal, log = opts.log, onAttempt, onDraft }: GenerateOptions,
   ): Promise<Outcome> {
     const started = Date.now();
     for (let n = 1; ; n++) {
@@ -101,7 +122,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
           gate.schedule(() => {
             signal?.throwIfAborted();
             onAttempt?.(n);
-            return attempt(call, signal);
+            return attempt(call, signal, onDraft && ((draft) => onDraft({ ...draft, attempt: n })));
           }),
           signal,
         );
@@ -147,7 +168,8 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
         return token;
       });
       try {
-        return await withRetries({ model, contents, config: buildGenerationConfig(req, model) }, options);
+        const config = buildGenerationConfig(req, model, { includeThoughts: opts.previews === true });
+        return await withRetries({ model, contents, config }, options);
       } finally {
         inlineImages.release(tokens);
       }

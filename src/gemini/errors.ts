@@ -92,6 +92,10 @@ function classify(err: unknown, opts: { timedOut?: boolean }): GeminiFailure {
   if (opts.timedOut || name === 'AbortError' || name === 'TimeoutError') {
     return { kind: 'timeout', message: 'Gemini did not answer in time', retryable: true };
   }
+  if (name === 'StreamBrokenError') {
+    // Gemini began answering and the stream stopped (see readAnswerStream): like a dropped connection.
+    return { kind: 'network', message: String((err as Error).message), retryable: true };
+  }
   const status =
     typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number'
       ? (err as { status: number }).status

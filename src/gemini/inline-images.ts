@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { keepAliveAgents, sendPieces, type Agents } from './send-pieces.js';
+import { regroupEvents } from './sse-events.js';
 import type { FileBytes } from '../core/images.js';
 
 /**
@@ -43,8 +44,13 @@ export class InlineImages {
     return this.images.size;
   }
 
-  /** A fetch for the SDK: bodies with tokens are streamed with the images in place. */
-  readonly fetch: typeof fetch = (input, init) => {
+  /**
+   * A fetch for the SDK: bodies with tokens are streamed with the images in place. A streamed
+   * answer (Server-Sent Events) is passed on as it comes, grouped by whole events (see wholeEvents).
+   */
+  readonly fetch: typeof fetch = (input, init) => this.send(input, init).then(regroupEvents);
+
+  private send(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): Promise<Response> {
     const body = init?.body;
     if (!init || typeof body !== 'string' || input instanceof Request) return fetch(input, init);
     const pieces = this.split(body);
@@ -56,7 +62,7 @@ export class InlineImages {
     );
     // A known length keeps the request a plain one (no chunked encoding).
     return sendPieces(new URL(input), init, length, streamPieces(pieces), this.agents);
-  };
+  }
 
   private split(body: string): (string | Bytes)[] {
     const pieces: (string | Bytes)[] = [];

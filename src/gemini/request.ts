@@ -22,6 +22,7 @@ const THINKING_LEVEL = { minimal: ThinkingLevel.MINIMAL, high: ThinkingLevel.HIG
 export function buildGenerationConfig(
   req: GenerateRequest,
   model: string,
+  { includeThoughts = false }: { readonly includeThoughts?: boolean } = {},
 ): Omit<GenerateContentConfig, 'abortSignal'> {
   const info = modelInfo(model);
   const aspectRatio =
@@ -40,10 +41,16 @@ export function buildGenerationConfig(
     req.thinkingLevel !== undefined && info.thinkingLevels.includes(req.thinkingLevel)
       ? req.thinkingLevel
       : undefined;
+  // Interim images come only with thoughts included, and only from models that think.
+  const thoughts = includeThoughts && info.thinking !== 'none';
+  const thinkingConfig = {
+    ...(thinkingLevel ? { thinkingLevel: THINKING_LEVEL[thinkingLevel] } : {}),
+    ...(thoughts ? { includeThoughts: true } : {}),
+  };
   return {
     responseModalities: ['TEXT', 'IMAGE'],
     ...(Object.keys(imageConfig).length > 0 ? { imageConfig } : {}),
-    ...(thinkingLevel ? { thinkingConfig: { thinkingLevel: THINKING_LEVEL[thinkingLevel] } } : {}),
+    ...(Object.keys(thinkingConfig).length > 0 ? { thinkingConfig } : {}),
     ...(req.search && info.search.web ? { tools: [{ googleSearch: {} }] } : {}),
   };
 }

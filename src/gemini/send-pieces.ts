@@ -33,7 +33,14 @@ export function sendPieces(
       agent: secure ? agents.https : agents.http,
     });
     let answered = false;
-    const onAbort = () => req.destroy(abortError(signal!));
+    let response: http.IncomingMessage | undefined;
+    // A streamed answer is read long after it began: an abort (the attempt's timeout) must also
+    // end the body being read, as an AbortError, so it reads as the timeout it is.
+    const onAbort = () => {
+      const reason = abortError(signal!);
+      req.destroy(reason);
+      response?.destroy(reason);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err) => {
       signal?.removeEventListener('abort', onAbort);
@@ -42,6 +49,7 @@ export function sendPieces(
     });
     req.on('response', (res) => {
       answered = true;
+      response = res;
       res.on('close', () => signal?.removeEventListener('abort', onAbort));
       const status = res.statusCode ?? 0;
       const responseHeaders = new Headers();

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { Config } from '../config.js';
 import type { JobImages } from '../core/images.js';
+import { shrinkDraft } from './draft.js';
 import { fitToUploadLimit } from './fit.js';
 import { downloadAttachment, type DownloadPolicy } from './download.js';
 import { normalizeImage, type NormalizeOptions } from './normalize.js';
@@ -42,5 +43,6 @@ export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions
     },
     release: discardImages,
     fitForUpload: (image, basename, limit) => fitToUploadLimit({ ...image, basename }, limit),
+    shrinkDraft,
   };
 }

@@ -18,6 +18,7 @@ import {
   QUEUE_FULL,
   RESTARTING,
 } from './present.js';
+import { DraftPreviews } from './drafts.js';
 import { EditBudget, ProgressReporter } from './progress.js';
 import type { DailyReservation, UserLimits } from './user-limits.js';
 import type { DeliveredMessage, DeliveryTarget, Job, JobRequest, JobResult } from '../core/job.js';
@@ -164,8 +165,14 @@ export class JobPipeline {
       loaded.push(image);
       return image;
     };
+    const drafts = new DraftPreviews(
+      (data, basename) => this.opts.images.shrinkDraft(data, basename),
+      `draft-${job.id}`,
+      progress,
+      job.log,
+    );
     try {
-      progress.update({ state: 'generating', attempt: 1 });
+      drafts.startAttempt(1);
       const images: ImageInput[] = [];
       for (const source of job.inputs) images.push(await load(source));
       outcome = await this.opts.gemini.generate(
@@ -183,12 +190,14 @@ export class JobPipeline {
         {
           signal: controller.signal,
           log: job.log,
-          onAttempt: (attempt) => progress.update({ state: 'generating', attempt }),
+          onAttempt: (attempt) => drafts.startAttempt(attempt),
+          onDraft: (draft) => drafts.offer(draft),
         },
       );
     } catch (err) {
       result = this.errorResult(err, entry);
     } finally {
+      drafts.close();
       // The Gemini slot is free as soon as Gemini has answered; delivery happens outside it.
       this.generating.delete(entry);
       this.pump();

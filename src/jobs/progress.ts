@@ -34,9 +34,16 @@ export class EditBudget {
 
 const UNLIMITED = { take: () => ({ ok: true }) as const };
 
+/** Tells statuses apart without serialising a draft's bytes: a draft is known by its number. */
+function statusKey(status: JobStatus): string {
+  if (status.state === 'queued') return `queued:${status.position}`;
+  return `generating:${status.attempt}:${status.draft ? `draft-${status.draft.number}` : ''}`;
+}
+
 /**
  * Serialises everything a job tells its target and throttles progress to one edit per interval,
- * always keeping the latest status. Once the result is being delivered, no later progress edit
+ * always keeping the latest status: a draft that finds the interval or the shared budget used up
+ * waits, and is replaced by a newer status if one comes first. Once the result is being delivered, no later progress edit
  * can overwrite it.
  */
 export class ProgressReporter {
@@ -57,7 +64,7 @@ export class ProgressReporter {
 
   update(status: JobStatus): void {
     if (this.finished) return;
-    const key = JSON.stringify(status);
+    const key = statusKey(status);
     if (key === this.lastKey && !this.pending) return;
     this.pending = status;
     if (this.timer) return;
@@ -70,7 +77,7 @@ export class ProgressReporter {
     const status = this.pending;
     this.pending = undefined;
     if (!status || this.finished) return;
-    const key = JSON.stringify(status);
+    const key = statusKey(status);
     if (key === this.lastKey) return;
     const slot = this.budget.take();
     if (!slot.ok) {

@@ -110,6 +110,9 @@ export const en = {
     waiting: '⏳ Waiting in line (position {{position}}): **{{prompt}}**',
     generating: '🎨 Generating **{{prompt}}**…',
     retrying: '🎨 Still working on **{{prompt}}** (Gemini was busy; try {{attempt}})…',
+    draft:
+      '-# ✏️ Draft {{number}}, not the finished picture: Gemini is still drawing, and the final picture will replace it.',
+    draftAltText: 'A rough draft while Gemini is still drawing, not the finished picture',
   },
   result: {
     images: '🎨 **{{prompt}}** — for {{member}}',

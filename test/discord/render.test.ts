@@ -77,4 +77,10 @@ describe('rendering', () => {
     expect(renderProgress({ state: 'generating', attempt: 1 }, 'cat')).toContain('Generating');
     expect(renderProgress({ state: 'generating', attempt: 2 }, 'cat')).toContain('try 2');
   });
+
+  test('a progress message with a draft says in words that it is a draft, not the picture', () => {
+    const draft = { filename: 'draft-j-2.jpg', data: Buffer.from('x'), number: 2 };
+    const out = renderProgress({ state: 'generating', attempt: 1, draft }, 'cat');
+    expect(out).toMatch(/^🎨 Generating \*\*cat\*\*…\n-# ✏️ Draft 2, not the finished picture: /);
+  });
 });

@@ -35,6 +35,9 @@ beforeAll(async () => {
 afterAll(() => gemini.stop());
 beforeEach(() => gemini.reset());
 
+/** Every behaviour below holds on both routes: plain generateContent and the streamed one (PREVIEWS). */
+let previews = false;
+
 function adapter(
   model: string | ModelRoster = 'gemini-3.1-flash-image',
   over: Partial<Parameters<typeof createGeminiAdapter>[0]> = {},
@@ -49,6 +52,7 @@ function adapter(
     retry: { maxAttempts: 3, budgetMs: 10_000, baseDelayMs: 10, maxDelayMs: 50 },
     gate,
     log,
+    previews,
     ...over,
   });
   return { a, calls };
@@ -79,7 +83,11 @@ const VARIANTS = [
   },
 ];
 
-describe('Gemini adapter through the real SDK', () => {
+describe.each([false, true])('Gemini adapter through the real SDK (previews: %s)', (streamed) => {
+  beforeAll(() => {
+    previews = streamed;
+  });
+
   test('sends the prompt, aspect ratio and input images, and returns the image', async () => {
     const { a, calls } = adapter();
     const input = await png(32, 32);
@@ -95,6 +103,8 @@ describe('Gemini adapter through the real SDK', () => {
     expect(req.images[0]!.data.equals(input)).toBe(true);
     expect(req.generationConfig?.imageConfig?.aspectRatio).toBe('16:9');
     expect(req.generationConfig?.responseModalities).toEqual(['TEXT', 'IMAGE']);
+    expect(req.route).toBe(streamed ? 'streamGenerateContent' : 'generateContent');
+    expect(req.generationConfig?.thinkingConfig?.includeThoughts).toBe(streamed ? true : undefined);
     expect(calls.scheduled).toBe(1);
   });
 

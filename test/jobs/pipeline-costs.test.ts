@@ -53,6 +53,7 @@ async function runJob(
       load: async () => ({ mimeType: 'image/png', data: PNG }),
       release: async () => {},
       fitForUpload: (image, basename, limit) => fitToUploadLimit({ ...image, basename }, limit),
+      shrinkDraft: async (data, basename) => ({ filename: `${basename}.jpg`, data }),
     },
     log,
     concurrency: 1,

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
-import type { GeminiAdapter, GenerateRequest, Outcome } from '../../src/core/generation.js';
+import type { GeminiAdapter, GenerateOptions, GenerateRequest, Outcome } from '../../src/core/generation.js';
 import type { ImageInput } from '../../src/core/images.js';
 import { fitToUploadLimit } from '../../src/images/fit.js';
 import { JobPipeline } from '../../src/jobs/pipeline.js';
@@ -18,12 +18,17 @@ const PNG = await png(8, 8);
 
 /** A Gemini stand-in whose answers the test releases one by one. */
 function controllableGemini() {
-  const calls: { req: GenerateRequest; release: (o: Outcome) => void; signal?: AbortSignal }[] = [];
+  const calls: {
+    req: GenerateRequest;
+    release: (o: Outcome) => void;
+    signal?: AbortSignal;
+    opts?: GenerateOptions;
+  }[] = [];
   const adapter: GeminiAdapter = {
     model: 'gemini-test',
     generate: (req, opts) =>
       new Promise<Outcome>((resolve, reject) => {
-        calls.push({ req, release: resolve, ...(opts?.signal ? { signal: opts.signal } : {}) });
+        calls.push({ req, release: resolve, opts, ...(opts?.signal ? { signal: opts.signal } : {}) });
         opts?.signal?.addEventListener('abort', () => reject(opts.signal!.reason as Error));
       }),
   };
@@ -83,6 +88,7 @@ function setup(
         released.push(...images);
       },
       fitForUpload: (image, basename, limit) => fitToUploadLimit({ ...image, basename }, limit),
+      shrinkDraft: async (data, basename) => ({ filename: `${basename}.jpg`, data: data.subarray(0, 4) }),
     },
     log,
     concurrency: over.concurrency ?? 1,
@@ -176,6 +182,28 @@ describe('JobPipeline', () => {
     gemini.calls[0]!.release(imageOutcome);
     await settle();
     expect(storeLimits.usage('alice', new Date().toISOString().slice(0, 10))).toBe(1);
+  });
+
+  test('Gemini’s drafts show in the progress as small copies, and the result is the final picture only', async () => {
+    const { submit, gemini, job, settle } = setup();
+    const j = job('alice');
+    await submit(j.job);
+    await settle();
+    const { onDraft, onAttempt } = gemini.calls[0]!.opts!;
+    onAttempt!(1);
+    onDraft!({ mimeType: 'image/png', data: Buffer.from('first draft'), number: 1, attempt: 1 });
+    await settle();
+    onDraft!({ mimeType: 'image/png', data: Buffer.from('second draft'), number: 2, attempt: 1 });
+    await settle();
+    gemini.calls[0]!.release(imageOutcome);
+    await settle();
+    const drafts = j.statuses.flatMap((s) => (s.state === 'generating' && s.draft ? [s.draft] : []));
+    expect(drafts).toEqual([
+      { filename: expect.stringMatching(/^draft-\w+-1\.jpg$/), data: Buffer.from('firs'), number: 1 },
+      { filename: expect.stringMatching(/^draft-\w+-2\.jpg$/), data: Buffer.from('seco'), number: 2 },
+    ]);
+    expect(j.results).toHaveLength(1);
+    expect(j.results[0]).toMatchObject({ kind: 'images', images: [{ data: PNG }] });
   });
 
   test('users are served in turn: a single job waits only for the one running, not behind a user with many', async () => {

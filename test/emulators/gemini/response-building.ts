@@ -149,15 +149,20 @@ export async function imageAnswer(behaviour: ImageBehaviour, context: AnswerCont
     behaviour.text !== undefined ? behaviour.text : wantsText(request) ? 'Here is your image.' : null;
 
   const finalSpec = { width, height, format, minBytes: behaviour.bytes };
-  const [thoughtImage, ...finalImages] = await Promise.all([
-    withThoughts ? context.images.imageFor({ width, height, format }, context.nextImageSerial()) : undefined,
-    ...Array.from({ length: count }, () => context.images.imageFor(finalSpec, context.nextImageSerial())),
-  ]);
+  const thoughtCount = withThoughts ? Math.max(0, Math.min(2, behaviour.thoughtImages ?? 1)) : 0;
+  const thoughtImages = await Promise.all(
+    Array.from({ length: thoughtCount }, () =>
+      context.images.imageFor({ width, height, format }, context.nextImageSerial()),
+    ),
+  );
+  const finalImages = await Promise.all(
+    Array.from({ length: count }, () => context.images.imageFor(finalSpec, context.nextImageSerial())),
+  );
 
   const parts: GeminiPartJson[] = [];
   if (withThoughts) {
     parts.push({ text: thoughtText(request), thought: true });
-    if (thoughtImage) {
+    for (const thoughtImage of thoughtImages) {
       const inlineData = { mimeType: MIME_TYPES[format], data: thoughtImage.data.toString('base64') };
       parts.push({ inlineData, thought: true });
     }

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerFor, latencyFor } from './behaviour-answers.js';
+import { answerFor, latencyFor, type AnsweringBehaviour } from './behaviour-answers.js';
+import { ArrivalWaiters, newRecord } from './request-log.js';
+import { streamChunks, writeSse } from './stream-answers.js';
 import {
   apiKeyInvalid,
   apiKeyMissing,
@@ -28,6 +30,7 @@ import { SlidingWindowQuota } from './sliding-window-quota.js';
 import type {
   ApiVersion,
   Behaviour,
+  GenerateRoute,
   GeminiEmulator,
   GeminiEmulatorOptions,
   GeminiEmulatorStats,
@@ -37,7 +40,7 @@ import type {
   WarmUpTarget,
 } from './types.js';
 
-const GENERATE_CONTENT_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/;
+const GENERATE_CONTENT_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const DEFAULT_BEHAVIOUR: Behaviour = { kind: 'image' };
 
 class GeminiEmulatorServer implements GeminiEmulator {
@@ -63,7 +66,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   private defaultBehaviour: Behaviour = DEFAULT_BEHAVIOUR;
   private requestSerial = 0;
   private imageSerial = 0;
-  private waiters: Array<{ count: number; resolve: () => void }> = [];
+  private readonly arrivals = new ArrivalWaiters(this.requests);
 
   constructor(private readonly options: GeminiEmulatorOptions) {
     this.now = options.now ?? Date.now;
@@ -105,21 +108,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
   }
 
   waitForRequests(count: number, timeoutMs = 5000): Promise<RecordedGeminiRequest[]> {
-    if (this.arrivedCount() >= count) return Promise.resolve(this.requests);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
-        reject(new Error(`waited ${timeoutMs} ms for ${count} Gemini requests, got ${this.arrivedCount()}`));
-      }, timeoutMs);
-      const entry = {
-        count,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(this.requests);
-        },
-      };
-      this.waiters.push(entry);
-    });
+    return this.arrivals.wait(count, timeoutMs);
   }
 
   async warmUp(targets: WarmUpTarget[]): Promise<void> {
@@ -151,17 +140,6 @@ class GeminiEmulatorServer implements GeminiEmulator {
     await closed;
   }
 
-  private arrivedCount(): number {
-    return this.requests.filter((request) => request.body !== undefined).length;
-  }
-
-  private notifyWaiters(): void {
-    const arrived = this.arrivedCount();
-    const ready = this.waiters.filter((waiter) => waiter.count <= arrived);
-    this.waiters = this.waiters.filter((waiter) => waiter.count > arrived);
-    for (const waiter of ready) waiter.resolve();
-  }
-
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (
@@ -179,9 +157,11 @@ class GeminiEmulatorServer implements GeminiEmulator {
       return;
     }
     const record = this.track(request, response, route[1] as ApiVersion, decodeURIComponent(route[2] ?? ''));
+    record.route = route[3] as GenerateRoute;
+    record.sse = url.searchParams.get('alt') === 'sse';
     const body = await readBody(request);
     record.body = body === 'too-large' ? '' : body.toString('utf8');
-    this.notifyWaiters();
+    this.arrivals.notify();
 
     const rejection = this.admissionError(request, url, record);
     if (rejection) return this.write(response, record, rejection);
@@ -219,22 +199,7 @@ class GeminiEmulatorServer implements GeminiEmulator {
     apiVersion: ApiVersion,
     model: string,
   ): RecordedGeminiRequest {
-    const record: RecordedGeminiRequest = {
-      seq: ++this.requestSerial,
-      at: this.now(),
-      model,
-      apiVersion,
-      body: undefined,
-      texts: [],
-      images: [],
-      history: [],
-      generationConfig: undefined,
-      tools: undefined,
-      headers: { ...request.headers },
-      status: 0,
-      behaviour: undefined,
-      aborted: false,
-    };
+    const record = newRecord(++this.requestSerial, this.now(), request, apiVersion, model);
     this.requests.push(record);
     this.stats.received++;
     this.stats.inFlight++;
@@ -278,11 +243,40 @@ class GeminiEmulatorServer implements GeminiEmulator {
     answer.catch(() => undefined);
     const stillOpen = await waitUnlessClosed(latency, response);
     if (!stillOpen) return;
+    let written: Answer;
     try {
-      this.write(response, record, await answer);
+      written = await answer;
     } catch (error) {
       this.failInternally(response, error, record);
+      return;
     }
+    if (record.route === 'streamGenerateContent' && written.status === 200 && isStructured(written)) {
+      await this.stream(response, record, written, behaviour);
+      return;
+    }
+    this.write(response, record, written);
+  }
+
+  /** Errors are answered before any chunk, as plain JSON; a 200 becomes chunks (see streamChunks). */
+  private async stream(
+    response: ServerResponse,
+    record: RecordedGeminiRequest,
+    answer: Answer,
+    behaviour: AnsweringBehaviour,
+  ): Promise<void> {
+    const chunks = streamChunks(answer.body);
+    const script = {
+      chunkLatencyMs: this.options.chunkLatencyMs,
+      ...('stream' in behaviour ? behaviour.stream : {}),
+    };
+    record.status = 200;
+    if (!record.sse) {
+      // Without alt=sse Google streams one JSON array; nothing here needs it chunk by chunk.
+      this.write(response, record, jsonAnswer(200, chunks));
+      return;
+    }
+    response.once('finish', () => this.stats.answered++);
+    await writeSse(response, record, chunks, script);
   }
 
   private write(response: ServerResponse, record: RecordedGeminiRequest | undefined, answer: Answer): void {
@@ -300,6 +294,11 @@ class GeminiEmulatorServer implements GeminiEmulator {
     const message = `gemini emulator: ${error instanceof Error ? error.message : String(error)}`;
     this.write(response, record, jsonAnswer(500, { error: { code: 500, message, status: 'INTERNAL' } }));
   }
+}
+
+/** A JSON answer (not one a custom behaviour wrote verbatim), so it can be cut into chunks. */
+function isStructured(answer: Answer): boolean {
+  return typeof answer.body === 'object' && answer.body !== null && !Buffer.isBuffer(answer.body);
 }
 
 export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): Promise<GeminiEmulator> {

@@ -43,9 +43,17 @@ export interface RecordedImage {
   data: Buffer;
 }
 
+/** Which method the request called: the plain one, or the streamed one (SSE with `?alt=sse`). */
+export type GenerateRoute = 'generateContent' | 'streamGenerateContent';
+
 export interface RecordedGeminiRequest {
   /** Order of arrival since start, 1-based; never reset, so images stay distinct across `reset()`. */
   seq: number;
+  route: GenerateRoute;
+  /** Stream chunks written so far (streamGenerateContent only; 0 otherwise). */
+  chunks: number;
+  /** The request asked for Server-Sent Events (`?alt=sse`, as the SDK does). */
+  sse: boolean;
   /** Arrival time on the emulator's clock (`now`). */
   at: number;
   model: string;
@@ -98,8 +106,11 @@ export interface ImageBehaviour {
   text?: string | null;
   width?: number;
   height?: number;
-  /** Interim thought text + image before the final parts. Default: true for gemini-3* models. */
+  /** Interim thought text + image(s) before the final parts. Default: true for gemini-3* models. */
   thoughts?: boolean;
+  /** Interim (thought) images when thoughts are on: 0 to 2, as Gemini 3 draws. Default 1. */
+  thoughtImages?: number;
+  stream?: StreamScript;
   /** Minimum time before the answer is written (generation runs meanwhile). */
   latencyMs?: number;
   /** `mimeType` written in the part; defaults to the real type of `format`. */
@@ -115,6 +126,21 @@ export interface TextBehaviour {
   kind: 'text';
   text: string;
   latencyMs?: number;
+  stream?: StreamScript;
+}
+
+/**
+ * How a streamGenerateContent answer is written. Chunks: each thought part alone (the thought text,
+ * then each interim image), then one final chunk with the final parts, their signatures, the
+ * finishReason, grounding and usage. The first chunk goes after the behaviour's latency.
+ */
+export interface StreamScript {
+  /** Time between chunks; default the emulator's `chunkLatencyMs` (0). */
+  chunkLatencyMs?: number;
+  /** Destroy the connection (a reset) after writing this many chunks. */
+  breakAfterChunks?: number;
+  /** After this many chunks, write an error event (`data: {"error": ...}`) and end the stream. */
+  errorAfterChunks?: number;
 }
 
 export interface BlockedOutputBehaviour {
@@ -200,6 +226,8 @@ export interface GeminiEmulatorOptions {
   quotaRpm?: number;
   /** Default minimum answer time for successful answers. */
   latencyMs?: number;
+  /** Default time between the chunks of a streamed answer. */
+  chunkLatencyMs?: number;
   /** Clock for the quota window and `at`. Default Date.now. */
   now?: () => number;
 }
