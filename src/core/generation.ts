@@ -78,6 +78,7 @@ export type GeminiFailureKind =
   | 'bad-request'
   | 'misconfigured'
   | 'too-large'
+  | 'answer-too-large'
   | 'unknown';
 
 export interface GeminiFailure {

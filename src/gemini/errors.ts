@@ -92,6 +92,16 @@ function classify(err: unknown, opts: { timedOut?: boolean }): GeminiFailure {
   if (opts.timedOut || name === 'AbortError' || name === 'TimeoutError') {
     return { kind: 'timeout', message: 'Gemini did not answer in time', retryable: true };
   }
+  if (
+    name === 'AnswerTooLargeError' ||
+    (err instanceof Error && (err.cause as Error | undefined)?.name === 'AnswerTooLargeError')
+  ) {
+    return {
+      kind: 'answer-too-large',
+      message: 'Gemini answered with more bytes than the bot reads',
+      retryable: false,
+    };
+  }
   if (name === 'StreamBrokenError') {
     // Gemini began answering and the stream stopped (see readAnswerStream): like a dropped connection.
     return { kind: 'network', message: String((err as Error).message), retryable: true };

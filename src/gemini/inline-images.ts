@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { capAnswerBytes } from './answer-cap.js';
 import { keepAliveAgents, sendPieces, type Agents } from './send-pieces.js';
 import { regroupEvents } from './sse-events.js';
 import type { FileBytes } from '../core/images.js';
@@ -48,7 +49,10 @@ export class InlineImages {
    * A fetch for the SDK: bodies with tokens are streamed with the images in place. A streamed
    * answer (Server-Sent Events) is passed on as it comes, grouped by whole events (see wholeEvents).
    */
-  readonly fetch: typeof fetch = (input, init) => this.send(input, init).then(regroupEvents);
+  readonly fetch: typeof fetch = (input, init) =>
+    this.send(input, init)
+      .then((response) => capAnswerBytes(response))
+      .then(regroupEvents);
 
   private send(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): Promise<Response> {
     const body = init?.body;

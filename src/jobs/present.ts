@@ -19,6 +19,8 @@ export function describeFailure(failure: GeminiFailure): string {
       return text('failure.tooLarge');
     case 'bad-request':
       return text('failure.badRequest');
+    case 'answer-too-large':
+      return text('failure.answerTooLarge');
     case 'unknown':
       return GENERIC_FAILURE;
   }

@@ -15,6 +15,7 @@ export const en = {
       'I am misconfigured: Gemini rejected my API key or model name. Please tell the server’s admins; nothing is wrong with your request.',
     tooLarge: 'Your images are too large for Gemini together. Try fewer or smaller images.',
     badRequest: 'Gemini could not process this request. Try different wording or different images.',
+    answerTooLarge: 'Gemini’s answer was too large for me to take. Try a smaller size or a simpler request.',
     damagedOutput: 'Gemini sent back a damaged picture that cannot be opened. Please try again.',
   },
   queue: {
