@@ -62,17 +62,15 @@ describe('live previews end to end', () => {
     const picture = await h.waitForOriginal(delivered, 15_000);
     await world.bot.waitForLog((l) => l.event === 'job.finished');
     world.gemini.reset();
-    // Chunks 4 s apart: the draft must be shrunk and edited in before the final picture comes,
-    // which a busy machine may not do within a shorter gap (a late draft is skipped by design).
-    world.gemini.enqueue({ kind: 'image', thoughtImages: 1, stream: { chunkLatencyMs: 4000 } });
+    world.gemini.enqueue({ kind: 'image', thoughtImages: 1, stream: { chunkLatencyMs: 2200 } });
     await world.discord.dispatchMessage({ content: 'make it blue', replyTo: picture.id });
     const inThread = (m: MessageRecord) => m.channelId === picture.id && m.author.bot;
     const drafting = await world.discord.waitForMessage(
       (m) => inThread(m) && m.attachments.some(isDraft),
-      25_000,
+      15_000,
     );
     expect(drafting.content).toMatch(/Draft 1, not the finished picture/);
-    const refined = await world.discord.waitForMessage((m) => m.id === drafting.id && delivered(m), 25_000);
+    const refined = await world.discord.waitForMessage((m) => m.id === drafting.id && delivered(m), 20_000);
     expect(refined.attachments).toHaveLength(1);
     expect(refined.content).not.toMatch(/Draft/);
   });
