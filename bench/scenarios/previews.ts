@@ -23,7 +23,7 @@ interface JobTimes {
 
 /** Scenario 6: how soon a member sees Gemini's first draft, beside how soon they see the picture. */
 export async function previewsScenario(): Promise<ScenarioReport> {
-  const streamed = await withWorld({}, (world) => measure(world, 'previews'));
+  const streamed = await withWorld({ env: { PREVIEWS: 'true' } }, (world) => measure(world, 'previews'));
   const plain = await withWorld({ env: { PREVIEWS: 'false' } }, (world) => measure(world, 'plain'));
   const row = (name: string, times: JobTimes[]) => {
     const drafts = times.flatMap((t) => (t.firstDraft === undefined ? [] : [t.firstDraft]));

@@ -5,7 +5,7 @@ import { startWorld, type World } from '../emulators/world.js';
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld({ env: { PREVIEWS: 'true' } });
 });
 afterAll(() => world?.stop());
 beforeEach(() => world.gemini.reset());
