@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
-import { LogEvent } from '../../src/log-events.js';
-import { startBotProcess, type BotProcess } from '../emulators/bot-process.js';
-import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord/index.js';
-import { randomSecrets, startWorld, type World } from '../emulators/world.js';
+import { type BotProcess } from '../emulators/bot-process.js';
+import { type DiscordEmulator } from '../emulators/discord/index.js';
+import { startSecondBot, startWorld, type World } from '../emulators/world.js';
 import { deleteOwnKeys } from '../support/redis.js';
 
 // A real Redis, or none and this file skipped: see test/support/redis.ts.
@@ -26,25 +22,7 @@ describe.skipIf(redisUrl === null)('two bot processes sharing a quota through Re
       gemini: { quotaRpm: RPM },
     });
     // A second bot process (another shard, say) with the same Gemini key and Redis: one quota.
-    const token2 = randomSecrets().token;
-    discord2 = await startDiscordEmulator({ botToken: token2 });
-    const env2 = {
-      ...world.env,
-      DISCORD_TOKEN: token2,
-      DISCORD_API_URL: discord2.apiUrl,
-      ATTACHMENT_HOSTS: discord2.cdnHost,
-      DISCORD_GUILD_ID: discord2.guildId,
-    };
-    await promisify(execFile)(
-      process.execPath,
-      [resolve(import.meta.dirname, '../../dist/src/discord/register.js')],
-      {
-        env: { PATH: process.env.PATH ?? '', ...env2 },
-      },
-    );
-    bot2 = startBotProcess(env2);
-    await bot2.waitForLog((l) => l.event === LogEvent.botOnline, 20_000);
-    await discord2.ready();
+    ({ discord: discord2, bot: bot2 } = await startSecondBot(world.env));
   });
   afterAll(async () => {
     await bot2?.stop('SIGKILL');

@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SHARED_STORE_DOWN } from '../../src/jobs/present.js';
 import { LogEvent } from '../../src/log-events.js';
-import { childEnv, startBotProcess, type BotProcess } from '../emulators/bot-process.js';
-import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord/index.js';
-import { randomSecrets, startWorld, type World } from '../emulators/world.js';
+import { type BotProcess } from '../emulators/bot-process.js';
+import { type DiscordEmulator } from '../emulators/discord/index.js';
+import { startSecondBot, startWorld, type World } from '../emulators/world.js';
 import { ownRedis, redisServerMissing, type OwnRedis } from '../support/redis-server.js';
 
 /**
@@ -74,24 +71,8 @@ describe.skipIf(redisServerMissing !== undefined)(
       expect(callback.at - sent).toBeLessThan(3000);
     }
 
-    async function startSecondBot() {
-      const token2 = randomSecrets().token;
-      discord2 = await startDiscordEmulator({ botToken: token2 });
-      const env2 = {
-        ...world.env,
-        DISCORD_TOKEN: token2,
-        DISCORD_API_URL: discord2.apiUrl,
-        ATTACHMENT_HOSTS: discord2.cdnHost,
-        DISCORD_GUILD_ID: discord2.guildId,
-      };
-      await promisify(execFile)(
-        process.execPath,
-        [resolve(import.meta.dirname, '../../dist/src/discord/register.js')],
-        { env: childEnv({ PATH: process.env.PATH ?? '', ...env2 }) },
-      );
-      bot2 = startBotProcess(env2);
-      await bot2.waitForLog((l) => l.event === LogEvent.botOnline, 20_000);
-      await discord2.ready();
+    async function startSecond() {
+      ({ discord: discord2, bot: bot2 } = await startSecondBot(world.env));
     }
 
     test('started with REDIS_URL on a closed port: the operator is told, members get “try again shortly”', async () => {
@@ -108,7 +89,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       await recovered(world.bot, 2);
       await imagine(world.discord, 'redis is up');
       expect(world.gemini.requests).toHaveLength(1);
-      await startSecondBot();
+      await startSecond();
       await imagine(discord2!, 'second bot');
     });
 

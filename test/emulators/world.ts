@@ -97,3 +97,36 @@ export async function startWorld(
   await world.startBot();
   return world;
 }
+
+/** Another bot process (another shard, say) on an emulated Discord of its own, sharing everything else in `baseEnv`. */
+export interface SecondBot {
+  readonly discord: DiscordEmulator;
+  readonly bot: BotProcess;
+}
+
+/**
+ * Starts a second bot with the same Gemini key, quota settings and Redis as `baseEnv`, but its own
+ * token and Discord: registers its commands, waits until it is online. The caller stops both.
+ */
+export async function startSecondBot(baseEnv: Record<string, string>): Promise<SecondBot> {
+  const { token } = randomSecrets();
+  const discord = await startDiscordEmulator({ botToken: token });
+  const env = {
+    ...baseEnv,
+    DISCORD_TOKEN: token,
+    DISCORD_API_URL: discord.apiUrl,
+    ATTACHMENT_HOSTS: discord.cdnHost,
+    DISCORD_GUILD_ID: discord.guildId,
+  };
+  await promisify(execFile)(
+    process.execPath,
+    [resolve(import.meta.dirname, '../../dist/src/discord/register.js')],
+    {
+      env: childEnv({ PATH: process.env.PATH ?? '', ...env }),
+    },
+  );
+  const bot = startBotProcess(env);
+  await bot.waitForLog((l) => l.event === LogEvent.botOnline, 20_000);
+  await discord.ready();
+  return { discord, bot };
+}
