@@ -125,7 +125,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
       await client.destroy();
       await gate.stop().catch(() => undefined);
       await limitBackend.close();
-      store.close();
+      await store.close();
       spool.close();
       return summary;
     },

@@ -18,14 +18,19 @@ export interface ResultRecord {
 
 /** Where delivered results are remembered (the store implements it). */
 export interface ResultLog {
-  saveResult(record: ResultRecord): void;
+  saveResult(record: ResultRecord): Promise<void>;
 }
 
 /** Per-user daily picture counts kept by the store (the in-process limit backend uses it). */
 export interface DailyUsage {
   /** Adds to and returns a user's image count for a day key ('2026-11-23'). */
-  addUsage(userId: string, day: string, images: number): number;
-  usage(userId: string, day: string): number;
+  addUsage(userId: string, day: string, images: number): Promise<number>;
+  usage(userId: string, day: string): Promise<number>;
+  /**
+   * Counts one picture for the day unless the count has reached `limit` (0: no limit), in one
+   * atomic step, so two jobs racing for the last picture cannot both get it. True when counted.
+   */
+  reserveUsage(userId: string, day: string, limit: number): Promise<boolean>;
 }
 
 /** How a job that reached Gemini ended, as recorded for cost accounting. */
@@ -87,6 +92,6 @@ export interface CostQuery {
 
 /** Where per-job costs are kept (the store implements it). */
 export interface CostLog {
-  recordJobCost(record: JobCostRecord): void;
-  costTotals(query: CostQuery): CostTotals;
+  recordJobCost(record: JobCostRecord): Promise<void>;
+  costTotals(query: CostQuery): Promise<CostTotals>;
 }

@@ -25,8 +25,8 @@ export type RefineDecision =
   | { readonly kind: 'hint'; readonly message: string };
 
 export interface RefineLookup {
-  getResult(messageId: string): ResultRecord | undefined;
-  latestInThread(threadId: string): ResultRecord | undefined;
+  getResult(messageId: string): Promise<ResultRecord | undefined>;
+  latestInThread(threadId: string): Promise<ResultRecord | undefined>;
 }
 
 export const UNREADABLE_HINT = text('refine.unreadable');
@@ -36,7 +36,7 @@ export const UNREADABLE_HINT = text('refine.unreadable');
  * new thread when it is in a channel); any other message in a thread the bot started refines the
  * thread's latest picture. Everything else is ordinary chat and is left alone.
  */
-export function decideRefine(m: MessageFacts, store: RefineLookup): RefineDecision {
+export async function decideRefine(m: MessageFacts, store: RefineLookup): Promise<RefineDecision> {
   // The one filter of the bot's own and other bots' messages (and system messages).
   if (m.authorIsBot) return { kind: 'ignore' };
   const empty = m.content.trim() === '' && m.attachmentCount === 0;
@@ -44,7 +44,7 @@ export function decideRefine(m: MessageFacts, store: RefineLookup): RefineDecisi
 
   if (m.replyTo) {
     // Only the bot's pictures are stored, so a stored id is one of them, whoever Discord says wrote it.
-    const parent = store.getResult(m.replyTo.messageId);
+    const parent = await store.getResult(m.replyTo.messageId);
     if (parent) {
       if (empty) {
         return m.mentionsBot || m.contentIntent
@@ -60,7 +60,7 @@ export function decideRefine(m: MessageFacts, store: RefineLookup): RefineDecisi
   if (inBotThread) {
     if (empty) return { kind: 'ignore' };
     // A thread the bot started on a picture has that picture's id; later pictures live inside it.
-    const latest = store.latestInThread(m.channelId) ?? store.getResult(m.channelId);
+    const latest = (await store.latestInThread(m.channelId)) ?? (await store.getResult(m.channelId));
     return latest ? { kind: 'refine', parent: latest, placement: 'here' } : { kind: 'ignore' };
   }
   return { kind: 'ignore' };

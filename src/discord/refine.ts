@@ -91,7 +91,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   const botId = message.client.user.id;
   // The instruction without the bot's mention (a reply that pings the bot may carry one).
   const instruction = message.content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '');
-  const decision = decideRefine(
+  const decision = await decideRefine(
     {
       authorIsBot: message.author.bot || message.system,
       botId,
@@ -126,7 +126,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   }
   const { parent } = decision;
   // One read of the conversation serves both the history sent to Gemini and the thread's name.
-  const lineage = ctx.store.lineage(parent.messageId);
+  const lineage = await ctx.store.lineage(parent.messageId);
   await submitJob(
     ctx,
     {

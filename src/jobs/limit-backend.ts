@@ -41,21 +41,18 @@ export function memoryLimitBackend(store: DailyUsage): LimitBackend {
       starts.set(key, recent);
       return Promise.resolve({ ok: true });
     },
-    dailyCount: (userId, day) => Promise.resolve(store.usage(userId, day)),
-    reserveDaily(userId, day, limit) {
-      // Synchronous read and write: nothing else runs between them in this process.
+    dailyCount: (userId, day) => store.usage(userId, day),
+    async reserveDaily(userId, day, limit) {
+      // One atomic step in the store: two jobs racing for the last picture cannot both get it.
       try {
-        if (limit > 0 && store.usage(userId, day) >= limit) return Promise.resolve(false);
-        store.addUsage(userId, day, 1);
+        return await store.reserveUsage(userId, day, limit);
       } catch (err) {
         // A picture that cannot be counted (a full disk, a broken database) is not handed out free.
-        return Promise.reject(new UserError(USAGE_NOT_COUNTED, { cause: err }));
+        throw new UserError(USAGE_NOT_COUNTED, { cause: err });
       }
-      return Promise.resolve(true);
     },
-    addDaily(userId, day, images) {
-      store.addUsage(userId, day, images);
-      return Promise.resolve();
+    async addDaily(userId, day, images) {
+      await store.addUsage(userId, day, images);
     },
     close: () => Promise.resolve(),
   };

@@ -273,10 +273,12 @@ export class JobPipeline {
     // Stored the moment the picture can be seen, before any later group is sent: a member may
     // reply to it at once. Once only: the target reports it early, or else by resolving.
     let stored: DeliveredMessage | undefined;
+    let remembered: Promise<void> = Promise.resolve();
     const visible = (message: DeliveredMessage) => {
       if (stored || outcome?.kind !== 'images' || result.kind !== 'images') return;
       stored = message;
-      this.remember(job, message, outcome, result.images.length);
+      // Started now (the write begins at once), awaited below: delivery does not wait for the store.
+      remembered = this.remember(job, message, outcome, result.images.length);
     };
     try {
       const message = await entry.progress.finish(() => job.target.deliver(result, visible));
@@ -290,7 +292,8 @@ export class JobPipeline {
       delivered = result.images.length;
       told = true;
     }
-    if (outcome) this.recordCost(job, outcome, delivered);
+    await remembered;
+    if (outcome) await this.recordCost(job, outcome, delivered);
     // The picture reserved at admission becomes what was delivered; a job that delivered
     // nothing gives it back.
     await this.opts.limits
@@ -300,26 +303,26 @@ export class JobPipeline {
   }
 
   /** Records what a job that reached Gemini used and cost; a failed write costs the record, not the job. */
-  private recordCost(job: Job, outcome: Outcome, delivered: number): void {
+  private async recordCost(job: Job, outcome: Outcome, delivered: number): Promise<void> {
     try {
       const record = jobCostRecord(job, outcome, delivered, this.opts.gemini.model, Date.now());
       const { jobId: _id, userId: _user, guildId: _guild, ...fields } = record;
       job.log.info({ event: LogEvent.jobCost, ...fields }, 'job cost');
-      this.opts.store.recordJobCost(record);
+      await this.opts.store.recordJobCost(record);
     } catch (err) {
       job.log.error({ err }, 'could not record the job’s cost');
     }
   }
 
   /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */
-  private remember(
+  private async remember(
     job: Job,
     message: DeliveredMessage,
     outcome: Extract<Outcome, { kind: 'images' }>,
     imageCount: number,
-  ): void {
+  ): Promise<void> {
     try {
-      this.opts.store.saveResult({
+      await this.opts.store.saveResult({
         messageId: message.messageId,
         channelId: message.channelId,
         threadId: message.threadId,

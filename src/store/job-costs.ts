@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CostLog, CostQuery, CostTotals, JobCostRecord } from '../core/results.js';
+import type { CostQuery, CostTotals, JobCostRecord } from '../core/results.js';
 
 /** The UTC day or month around `at`, as [start, end) in ms. */
 export function periodBounds(period: CostQuery['period'], at: number): [number, number] {
@@ -25,8 +25,11 @@ const SUMS = `COUNT(*) AS jobs,
 
 const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
-/** The job_costs table (migration step 2) behind the CostLog interface. */
-export function jobCostStatements(db: Database.Database): CostLog {
+/** The job_costs table (migration step 2), synchronously; the store wraps it as the CostLog interface. */
+export function jobCostStatements(db: Database.Database): {
+  recordJobCost(record: JobCostRecord): void;
+  costTotals(query: CostQuery): CostTotals;
+} {
   // OR IGNORE: a job is recorded once; a second write for the same id is a bug to ignore, not a crash.
   const insert = db.prepare(`INSERT OR IGNORE INTO job_costs VALUES
     (@jobId, @userId, @guildId, @channelId, @model, @imageSize, @kind, @outcome, @imagesGenerated,

@@ -51,54 +51,72 @@ export function openSqliteStore(dataDir: string): Store {
     'SELECT images FROM usage WHERE user_id = ? AND day = ?',
   );
 
-  return {
-    ...jobCostStatements(db),
-    saveResult(r) {
-      insert.run({
-        message_id: r.messageId,
-        channel_id: r.channelId,
-        thread_id: r.threadId,
-        guild_id: r.guildId,
-        user_id: r.userId,
-        prompt: r.prompt,
-        parent_message_id: r.parentMessageId,
-        model: r.model,
-        model_parts: JSON.stringify(r.modelParts),
-        image_count: r.imageCount,
-        created_at: r.createdAt,
-      });
-    },
-    getResult(id) {
-      const row = byId.get(id);
-      return row ? toRecord(row) : undefined;
-    },
-    lineage(id, maxDepth = 8) {
-      const chain: ResultRecord[] = [];
-      const seen = new Set<string>();
-      let next: string | null = id;
-      while (next && chain.length < maxDepth && !seen.has(next)) {
-        seen.add(next);
-        const row = byId.get(next);
-        if (!row) break;
-        chain.unshift(toRecord(row));
-        next = row.parent_message_id;
-      }
-      return chain;
-    },
-    latestInThread(threadId) {
-      const row = latest.get(threadId);
-      return row ? toRecord(row) : undefined;
-    },
-    addUsage(userId, day, images) {
-      return (bump.get(userId, day, images) as { images: number }).images;
-    },
-    usage(userId, day) {
-      return readUsage.get(userId, day)?.images ?? 0;
-    },
-    close() {
-      db.close();
-    },
+  const reserve = db.transaction((userId: string, day: string, limit: number): boolean => {
+    const used = readUsage.get(userId, day)?.images ?? 0;
+    if (limit > 0 && used >= limit) return false;
+    bump.get(userId, day, 1);
+    return true;
+  });
+  const lineage = (id: string, maxDepth: number): ResultRecord[] => {
+    const chain: ResultRecord[] = [];
+    const seen = new Set<string>();
+    let next: string | null = id;
+    while (next && chain.length < maxDepth && !seen.has(next)) {
+      seen.add(next);
+      const row = byId.get(next);
+      if (!row) break;
+      chain.unshift(toRecord(row));
+      next = row.parent_message_id;
+    }
+    return chain;
   };
+  const costs = jobCostStatements(db);
+
+  return {
+    recordJobCost: (record) => settle(() => costs.recordJobCost(record)),
+    costTotals: (query) => settle(() => costs.costTotals(query)),
+    saveResult: (r) =>
+      settle(() => {
+        insert.run({
+          message_id: r.messageId,
+          channel_id: r.channelId,
+          thread_id: r.threadId,
+          guild_id: r.guildId,
+          user_id: r.userId,
+          prompt: r.prompt,
+          parent_message_id: r.parentMessageId,
+          model: r.model,
+          model_parts: JSON.stringify(r.modelParts),
+          image_count: r.imageCount,
+          created_at: r.createdAt,
+        });
+      }),
+    getResult: (id) =>
+      settle(() => {
+        const row = byId.get(id);
+        return row ? toRecord(row) : undefined;
+      }),
+    lineage: (id, maxDepth = 8) => settle(() => lineage(id, maxDepth)),
+    latestInThread: (threadId) =>
+      settle(() => {
+        const row = latest.get(threadId);
+        return row ? toRecord(row) : undefined;
+      }),
+    addUsage: (userId, day, images) =>
+      settle(() => (bump.get(userId, day, images) as { images: number }).images),
+    usage: (userId, day) => settle(() => readUsage.get(userId, day)?.images ?? 0),
+    reserveUsage: (userId, day, limit) => settle(() => reserve.immediate(userId, day, limit)),
+    close: () => settle(() => void db.close()),
+  };
+}
+
+/** Runs a synchronous statement as the interface's promise: a thrown error becomes a rejection. */
+function settle<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 /**

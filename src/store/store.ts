@@ -3,13 +3,16 @@ import { openSqliteStore } from './sqlite.js';
 
 export type { ResultRecord };
 
-/** Everything the bot keeps between restarts. */
+/**
+ * Everything the bot keeps between restarts. Every method answers a promise, so an implementation
+ * over the network (a database server) fits behind the same interface as the embedded one.
+ */
 export interface Store extends ResultLog, DailyUsage, CostLog {
-  getResult(messageId: string): ResultRecord | undefined;
+  getResult(messageId: string): Promise<ResultRecord | undefined>;
   /** The chain of results that led to messageId, oldest first, at most maxDepth long. */
-  lineage(messageId: string, maxDepth?: number): ResultRecord[];
-  latestInThread(threadId: string): ResultRecord | undefined;
-  close(): void;
+  lineage(messageId: string, maxDepth?: number): Promise<ResultRecord[]>;
+  latestInThread(threadId: string): Promise<ResultRecord | undefined>;
+  close(): Promise<void>;
 }
 
 /**

@@ -21,10 +21,10 @@ const inThread = record('800000000000000002', picture.messageId);
 const store = {
   results: new Map([picture, inThread].map((r) => [r.messageId, r])),
   getResult(id: string) {
-    return this.results.get(id);
+    return Promise.resolve(this.results.get(id));
   },
   latestInThread(threadId: string) {
-    return threadId === picture.messageId ? inThread : undefined;
+    return Promise.resolve(threadId === picture.messageId ? inThread : undefined);
   },
 };
 const facts = (over: Partial<MessageFacts>): MessageFacts => ({
@@ -39,13 +39,13 @@ const facts = (over: Partial<MessageFacts>): MessageFacts => ({
 });
 
 describe('decideRefine', () => {
-  test('a reply to the bot’s picture in a channel refines it in a new thread', () => {
-    const d = decideRefine(facts({ replyTo: { messageId: picture.messageId, authorId: BOT } }), store);
+  test('a reply to the bot’s picture in a channel refines it in a new thread', async () => {
+    const d = await decideRefine(facts({ replyTo: { messageId: picture.messageId, authorId: BOT } }), store);
     expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'new-thread' });
   });
 
-  test('a reply inside a thread to any of the bot’s pictures refines that picture there', () => {
-    const d = decideRefine(
+  test('a reply inside a thread to any of the bot’s pictures refines that picture there', async () => {
+    const d = await decideRefine(
       facts({
         channelId: picture.messageId,
         thread: { ownerId: BOT },
@@ -56,19 +56,19 @@ describe('decideRefine', () => {
     expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'here' });
   });
 
-  test('a plain message in the bot’s thread refines the thread’s latest picture', () => {
-    const d = decideRefine(facts({ channelId: picture.messageId, thread: { ownerId: BOT } }), store);
+  test('a plain message in the bot’s thread refines the thread’s latest picture', async () => {
+    const d = await decideRefine(facts({ channelId: picture.messageId, thread: { ownerId: BOT } }), store);
     expect(d).toEqual({ kind: 'refine', parent: inThread, placement: 'here' });
   });
 
-  test('a plain message in a bot thread with no refined picture yet refines the picture the thread hangs on', () => {
-    const empty = { ...store, latestInThread: () => undefined };
-    const d = decideRefine(facts({ channelId: picture.messageId, thread: { ownerId: BOT } }), empty);
+  test('a plain message in a bot thread with no refined picture yet refines the picture the thread hangs on', async () => {
+    const empty = { ...store, latestInThread: () => Promise.resolve(undefined) };
+    const d = await decideRefine(facts({ channelId: picture.messageId, thread: { ownerId: BOT } }), empty);
     expect(d).toEqual({ kind: 'refine', parent: picture, placement: 'here' });
   });
 
-  test('a reply to one of the bot’s other messages in its thread (an error, a hint) refines the thread’s latest picture', () => {
-    const d = decideRefine(
+  test('a reply to one of the bot’s other messages in its thread (an error, a hint) refines the thread’s latest picture', async () => {
+    const d = await decideRefine(
       facts({
         channelId: picture.messageId,
         thread: { ownerId: BOT },
@@ -95,28 +95,28 @@ describe('decideRefine', () => {
       'a reply to another user inside the bot’s thread',
       { thread: { ownerId: BOT }, replyTo: { messageId: '1', authorId: '2' } },
     ],
-  ])('%s is left alone', (_, over) => {
-    expect(decideRefine(facts(over), store)).toEqual({ kind: 'ignore' });
+  ])('%s is left alone', async (_, over) => {
+    expect(await decideRefine(facts(over), store)).toEqual({ kind: 'ignore' });
   });
 
-  test('an unreadable reply (no MessageContent intent, no ping) gets a hint on how to reply', () => {
-    const d = decideRefine(
+  test('an unreadable reply (no MessageContent intent, no ping) gets a hint on how to reply', async () => {
+    const d = await decideRefine(
       facts({ content: '', replyTo: { messageId: picture.messageId, authorId: BOT } }),
       store,
     );
     expect(d).toEqual({ kind: 'hint', message: UNREADABLE_HINT });
   });
 
-  test('with the MessageContent intent an empty reply is simply ignored', () => {
-    const d = decideRefine(
+  test('with the MessageContent intent an empty reply is simply ignored', async () => {
+    const d = await decideRefine(
       facts({ content: '', contentIntent: true, replyTo: { messageId: picture.messageId, authorId: BOT } }),
       store,
     );
     expect(d).toEqual({ kind: 'ignore' });
   });
 
-  test('a reply with only an image attached still refines', () => {
-    const d = decideRefine(
+  test('a reply with only an image attached still refines', async () => {
+    const d = await decideRefine(
       facts({ content: '', attachmentCount: 1, replyTo: { messageId: picture.messageId, authorId: BOT } }),
       store,
     );

@@ -42,9 +42,9 @@ async function runJob(
     store: {
       saveResult: (r) => store.saveResult(r),
       recordJobCost: (r) => {
-        if (over.recordFails) throw new Error('disk full');
+        if (over.recordFails) return Promise.reject(new Error('disk full'));
         recorded.push(r);
-        store.recordJobCost(r);
+        return store.recordJobCost(r);
       },
       costTotals: (q) => store.costTotals(q),
     },
@@ -128,7 +128,7 @@ describe('the pipeline records what every job that reached Gemini cost', () => {
       promptTokens: 40,
       costUsd: 0.268,
     });
-    expect(store.costTotals({ userId: 'u1', period: 'day', at: Date.now() })).toMatchObject({
+    expect(await store.costTotals({ userId: 'u1', period: 'day', at: Date.now() })).toMatchObject({
       jobs: 1,
       costUsd: 0.268,
     });

@@ -130,7 +130,7 @@ describe('JobPipeline', () => {
     gemini.calls[0]!.release(imageOutcome);
     await settle();
     expect(j.results[0]).toMatchObject({ kind: 'images', text: 'done' });
-    expect(store.getResult('msg-alice1')).toMatchObject({
+    expect(await store.getResult('msg-alice1')).toMatchObject({
       prompt: 'prompt alice1',
       userId: 'alice',
       imageCount: 1,
@@ -148,7 +148,7 @@ describe('JobPipeline', () => {
       deliver: async (_result, onVisible) => {
         const first = { messageId: 'first-group', channelId: 'c', threadId: null };
         onVisible?.(first);
-        storedWhenVisible = store.getResult('first-group');
+        storedWhenVisible = await store.getResult('first-group');
         await later;
         return first;
       },
@@ -159,10 +159,10 @@ describe('JobPipeline', () => {
     await settle();
     // The later groups are still being sent, and a reply to the first one already finds it.
     expect(storedWhenVisible).toMatchObject({ prompt: 'prompt alice1' });
-    expect(store.getResult('first-group')).toMatchObject({ imageCount: 1 });
+    expect(await store.getResult('first-group')).toMatchObject({ imageCount: 1 });
     sendRest();
     await settle();
-    expect(store.getResult('first-group')).toMatchObject({ prompt: 'prompt alice1' });
+    expect(await store.getResult('first-group')).toMatchObject({ prompt: 'prompt alice1' });
   });
 
   test('a picture already visible counts as delivered even when a later group then fails', async () => {
@@ -181,7 +181,7 @@ describe('JobPipeline', () => {
     await settle();
     gemini.calls[0]!.release(imageOutcome);
     await settle();
-    expect(storeLimits.usage('alice', new Date().toISOString().slice(0, 10))).toBe(1);
+    expect(await storeLimits.usage('alice', new Date().toISOString().slice(0, 10))).toBe(1);
   });
 
   test('Gemini’s drafts show in the progress as small copies, and the result is the final picture only', async () => {
@@ -379,7 +379,7 @@ describe('JobPipeline admission', () => {
     await settle();
     // The text answer delivered no picture: its reservation is given back, the other one holds.
     const today = new Date().toISOString().slice(0, 10);
-    expect(store.usage('u', today)).toBe(1);
+    expect(await store.usage('u', today)).toBe(1);
     expect((await submitOne(job('u').job)).ok).toBe(true);
     expect((await submitOne(job('u').job)).ok).toBe(false);
   });
@@ -399,8 +399,8 @@ describe('JobPipeline and damaged pictures', () => {
     });
     await settle();
     expect(j.results[0]).toEqual({ kind: 'failed', message: text('failure.damagedOutput') });
-    expect(results.getResult('msg-u1')).toBeUndefined();
-    expect(store.usage('u', new Date().toISOString().slice(0, 10))).toBe(0);
+    expect(await results.getResult('msg-u1')).toBeUndefined();
+    expect(await store.usage('u', new Date().toISOString().slice(0, 10))).toBe(0);
   });
 
   test('when one of two pictures is damaged, the other is posted with a note and counted alone', async () => {
@@ -424,6 +424,6 @@ describe('JobPipeline and damaged pictures', () => {
       expect(result.images).toHaveLength(1);
       expect(result.notes).toEqual([text('result.damagedLeftOut', { count: 1 })]);
     }
-    expect(store.usage('u', new Date().toISOString().slice(0, 10))).toBe(1);
+    expect(await store.usage('u', new Date().toISOString().slice(0, 10))).toBe(1);
   });
 });

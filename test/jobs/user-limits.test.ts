@@ -54,7 +54,7 @@ describe('UserLimits', async () => {
     const refused = await limits.admit('u');
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.message).toMatch(/3 pictures for today/);
-    expect(store.usage('u', dayKey(at()))).toBe(3);
+    expect(await store.usage('u', dayKey(at()))).toBe(3);
     advance(12 * 3600_000);
     expect((await limits.admit('u')).ok).toBe(true);
   });
@@ -63,7 +63,7 @@ describe('UserLimits', async () => {
     const { limits, store, at } = setup(100, 2);
     const admissions = await Promise.all([limits.admit('u'), limits.admit('u'), limits.admit('u')]);
     expect(admissions.map((a) => a.ok)).toEqual([true, true, false]);
-    expect(store.usage('u', dayKey(at()))).toBe(2);
+    expect(await store.usage('u', dayKey(at()))).toBe(2);
   });
 
   test('a job settles at what it delivered: nothing gives its picture back, several count each', async () => {
@@ -73,27 +73,26 @@ describe('UserLimits', async () => {
     if (!a.ok || !b.ok) throw new Error('both should be admitted');
     await limits.settle(a.reservation, 0);
     await limits.settle(b.reservation, 3);
-    expect(store.usage('u', dayKey(at()))).toBe(3);
+    expect(await store.usage('u', dayKey(at()))).toBe(3);
   });
 
   test('a refusal by the per-minute limit does not keep the daily reservation', async () => {
     const { limits, store, at } = setup(1, 10);
     expect((await limits.admit('u')).ok).toBe(true);
     expect((await limits.admit('u')).ok).toBe(false);
-    expect(store.usage('u', dayKey(at()))).toBe(1);
+    expect(await store.usage('u', dayKey(at()))).toBe(1);
   });
 
   test('when the store cannot write, the job is refused with a reason instead of being free', async () => {
     const store = openStore(':memory:');
-    const broken = {
-      usage: () => 0,
-      addUsage: (): number => {
-        throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
-      },
-    };
+    const full = () =>
+      Promise.reject(
+        Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' }),
+      );
+    const broken = { usage: () => Promise.resolve(0), addUsage: full, reserveUsage: full };
     const limits = new UserLimits({ perMinute: 10, perDay: 5, backend: memoryLimitBackend(broken) });
     await expect(limits.admit('u')).rejects.toThrow(new UserError(USAGE_NOT_COUNTED));
-    store.close();
+    await store.close();
   });
 
   test('a daily limit of 0 means unlimited', async () => {

@@ -34,21 +34,21 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('job costs in the store', () => {
-  test('a recorded job survives a restart and adds up in its member’s and its server’s totals', () => {
+  test('a recorded job survives a restart and adds up in its member’s and its server’s totals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-costs-'));
     dirs.push(dir);
     const first = openStore(dir);
-    first.recordJobCost(cost('j1'));
-    first.recordJobCost(
+    await first.recordJobCost(cost('j1'));
+    await first.recordJobCost(
       cost('j2', { searches: 2, searchCostUsd: 0.028, costUsd: 0.095, priceEstimated: true }),
     );
-    first.recordJobCost(
+    await first.recordJobCost(
       cost('j3', { userId: 'u2', outcome: 'refused', imagesGenerated: 0, imagesDelivered: 0 }),
     );
-    first.close();
+    await first.close();
 
     const store = openStore(dir);
-    expect(store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 })).toEqual({
+    expect(await store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 })).toEqual({
       jobs: 2,
       imagesGenerated: 2,
       imagesDelivered: 2,
@@ -61,39 +61,39 @@ describe('job costs in the store', () => {
       costUsd: 0.162,
       estimatedJobs: 1,
     });
-    expect(store.costTotals({ guildId: 'g1', period: 'day', at: NOV_23 })).toMatchObject({ jobs: 3 });
-    store.close();
+    expect(await store.costTotals({ guildId: 'g1', period: 'day', at: NOV_23 })).toMatchObject({ jobs: 3 });
+    await store.close();
   });
 
-  test('days and months are UTC, and jobs outside them do not count', () => {
+  test('days and months are UTC, and jobs outside them do not count', async () => {
     const store = openStore(':memory:');
-    store.recordJobCost(cost('late-22nd', { createdAt: Date.UTC(2026, 10, 22, 23, 59) }));
-    store.recordJobCost(cost('23rd', { createdAt: NOV_23 }));
-    store.recordJobCost(cost('december', { createdAt: Date.UTC(2026, 11, 1, 0, 0) }));
-    expect(store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 }).jobs).toBe(1);
-    expect(store.costTotals({ userId: 'u1', period: 'month', at: NOV_23 }).jobs).toBe(2);
+    await store.recordJobCost(cost('late-22nd', { createdAt: Date.UTC(2026, 10, 22, 23, 59) }));
+    await store.recordJobCost(cost('23rd', { createdAt: NOV_23 }));
+    await store.recordJobCost(cost('december', { createdAt: Date.UTC(2026, 11, 1, 0, 0) }));
+    expect((await store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 })).jobs).toBe(1);
+    expect((await store.costTotals({ userId: 'u1', period: 'month', at: NOV_23 })).jobs).toBe(2);
     expect(periodBounds('month', Date.UTC(2026, 11, 31, 23))).toEqual([
       Date.UTC(2026, 11, 1),
       Date.UTC(2027, 0, 1),
     ]);
   });
 
-  test('nothing recorded gives zeros, not nulls; a job id is recorded once', () => {
+  test('nothing recorded gives zeros, not nulls; a job id is recorded once', async () => {
     const store = openStore(':memory:');
-    expect(store.costTotals({ guildId: 'g9', period: 'month', at: NOV_23 })).toMatchObject({
+    expect(await store.costTotals({ guildId: 'g9', period: 'month', at: NOV_23 })).toMatchObject({
       jobs: 0,
       costUsd: 0,
       searches: 0,
     });
-    store.recordJobCost(cost('j1'));
-    store.recordJobCost(cost('j1', { costUsd: 99 }));
-    expect(store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 }).costUsd).toBe(0.067);
+    await store.recordJobCost(cost('j1'));
+    await store.recordJobCost(cost('j1', { costUsd: 99 }));
+    expect((await store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 })).costUsd).toBe(0.067);
   });
 
-  test('asking for both a member and a server, or neither, is a programming error', () => {
+  test('asking for both a member and a server, or neither, is a programming error', async () => {
     const store = openStore(':memory:');
-    expect(() => store.costTotals({ period: 'day', at: NOV_23 })).toThrow(/exactly one/);
-    expect(() => store.costTotals({ userId: 'u', guildId: 'g', period: 'day', at: NOV_23 })).toThrow(
+    await expect(store.costTotals({ period: 'day', at: NOV_23 })).rejects.toThrow(/exactly one/);
+    await expect(store.costTotals({ userId: 'u', guildId: 'g', period: 'day', at: NOV_23 })).rejects.toThrow(
       /exactly one/,
     );
   });

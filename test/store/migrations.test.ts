@@ -34,13 +34,13 @@ const recordingSteps = (count: number, ran: number[] = []): MigrationStep[] =>
   }));
 
 describe('store migrations', () => {
-  test('the steps are numbered 1, 2, 3… in order, so user_version names the last one applied', () => {
+  test('the steps are numbered 1, 2, 3… in order, so user_version names the last one applied', async () => {
     expect(SQLITE_MIGRATIONS.map((s) => s.version)).toEqual(
       Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
     );
   });
 
-  test('an empty database is brought to the latest version with the tables the store uses', () => {
+  test('an empty database is brought to the latest version with the tables the store uses', async () => {
     const db = openMigratedDatabase(':memory:');
     expect(userVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(schemaOf(db).map((o) => o.name)).toEqual(
@@ -49,7 +49,7 @@ describe('store migrations', () => {
     db.close();
   });
 
-  test('step 1 is exactly the schema the bot created before numbered migrations', () => {
+  test('step 1 is exactly the schema the bot created before numbered migrations', async () => {
     const before = new Database(':memory:');
     before.exec(SCHEMA_BEFORE_MIGRATIONS);
     const strip = (rows: ReturnType<typeof schemaOf>) =>
@@ -57,7 +57,7 @@ describe('store migrations', () => {
     expect(strip(schemaOf(databaseAt(1)))).toEqual(strip(schemaOf(before)));
   });
 
-  test('a database made before numbered migrations keeps its rows and is brought to the latest version', () => {
+  test('a database made before numbered migrations keeps its rows and is brought to the latest version', async () => {
     const dir = newDir();
     const old = new Database(join(dir, 'bot.sqlite3'));
     old.pragma('journal_mode = WAL');
@@ -73,21 +73,21 @@ describe('store migrations', () => {
     old.close();
 
     const store = openStore(dir);
-    expect(store.lineage('m2').map((r) => [r.messageId, r.prompt, r.modelParts])).toEqual([
+    expect((await store.lineage('m2')).map((r) => [r.messageId, r.prompt, r.modelParts])).toEqual([
       ['m1', 'a cat', [{ text: 'Here', thoughtSignature: 'sig-1' }]],
       ['m2', 'make it blue', [{ imageIndex: 0, thoughtSignature: 'sig-2' }]],
     ]);
-    expect(store.latestInThread('t1')?.messageId).toBe('m2');
-    expect(store.usage('u1', '2026-11-23')).toBe(7);
-    expect(store.addUsage('u1', '2026-11-23', 1)).toBe(8);
-    store.close();
+    expect((await store.latestInThread('t1'))?.messageId).toBe('m2');
+    expect(await store.usage('u1', '2026-11-23')).toBe(7);
+    expect(await store.addUsage('u1', '2026-11-23', 1)).toBe(8);
+    await store.close();
 
     const db = new Database(join(dir, 'bot.sqlite3'));
     expect(userVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     db.close();
   });
 
-  test('step 2 adds job_costs to a version-1 database, keeping its results and usage', () => {
+  test('step 2 adds job_costs to a version-1 database, keeping its results and usage', async () => {
     const dir = newDir();
     const v1 = databaseAt(1, join(dir, 'bot.sqlite3'));
     v1.exec(`
@@ -103,24 +103,26 @@ describe('store migrations', () => {
     v1.close();
 
     const store = openStore(dir);
-    expect(store.getResult('m1')?.modelParts).toEqual([{ imageIndex: 0, thoughtSignature: 'sig-1' }]);
-    expect(store.usage('u1', '2026-11-23')).toBe(3);
-    expect(store.costTotals({ userId: 'u1', period: 'month', at: Date.UTC(2026, 10, 23) }).jobs).toBe(0);
-    store.close();
+    expect((await store.getResult('m1'))?.modelParts).toEqual([{ imageIndex: 0, thoughtSignature: 'sig-1' }]);
+    expect(await store.usage('u1', '2026-11-23')).toBe(3);
+    expect((await store.costTotals({ userId: 'u1', period: 'month', at: Date.UTC(2026, 10, 23) })).jobs).toBe(
+      0,
+    );
+    await store.close();
   });
 
-  test('reopening a database at the latest version runs no step and keeps its rows', () => {
+  test('reopening a database at the latest version runs no step and keeps its rows', async () => {
     const dir = newDir();
     const first = openStore(dir);
-    first.addUsage('u1', '2026-11-23', 2);
-    first.close();
+    await first.addUsage('u1', '2026-11-23', 2);
+    await first.close();
 
     const db = new Database(join(dir, 'bot.sqlite3'));
     expect(migrate(db)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION });
     db.close();
     const again = openStore(dir);
-    expect(again.usage('u1', '2026-11-23')).toBe(2);
-    again.close();
+    expect(await again.usage('u1', '2026-11-23')).toBe(2);
+    await again.close();
 
     const ran: number[] = [];
     const fake = new Database(':memory:');
@@ -129,9 +131,9 @@ describe('store migrations', () => {
     expect(ran).toEqual([1, 2]);
   });
 
-  test('a database from a newer version of the bot is refused, saying so, and left as it was', () => {
+  test('a database from a newer version of the bot is refused, saying so, and left as it was', async () => {
     const dir = newDir();
-    openStore(dir).close();
+    await openStore(dir).close();
     const file = join(dir, 'bot.sqlite3');
     const newer = new Database(file);
     newer.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
@@ -157,7 +159,7 @@ describe('store migrations', () => {
     after.close();
   });
 
-  test('migrating stops at the version asked for, and goes on from there next time', () => {
+  test('migrating stops at the version asked for, and goes on from there next time', async () => {
     const ran: number[] = [];
     const db = new Database(':memory:');
     expect(migrate(db, { steps: recordingSteps(3, ran), to: 2 })).toEqual({ from: 0, to: 2 });
@@ -167,7 +169,7 @@ describe('store migrations', () => {
     expect(userVersion(db)).toBe(3);
   });
 
-  test('a step that fails is rolled back whole: the database stays at the step before it', () => {
+  test('a step that fails is rolled back whole: the database stays at the step before it', async () => {
     const db = new Database(':memory:');
     const steps: MigrationStep[] = [
       ...recordingSteps(1),
@@ -185,7 +187,7 @@ describe('store migrations', () => {
     expect(schemaOf(db).map((o) => o.name)).toEqual(['t1']);
   });
 
-  test('a list of steps with a gap in its numbers is refused before anything runs', () => {
+  test('a list of steps with a gap in its numbers is refused before anything runs', async () => {
     const db = new Database(':memory:');
     const [first] = recordingSteps(1);
     expect(() => migrate(db, { steps: [first!, { ...first!, version: 3 }] })).toThrow(/step 2 is numbered 3/);

@@ -21,7 +21,7 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 
 const openError = (dataDir: string): StoreOpenError => {
   try {
-    openStore(dataDir).close();
+    void openStore(dataDir).close();
   } catch (err) {
     expect(err).toBeInstanceOf(StoreOpenError);
     expect(err).toBeInstanceOf(OperatorError);
@@ -70,7 +70,7 @@ describe('classifying why the store cannot open', () => {
 });
 
 describe('opening the store on a DATA_DIR an operator must fix', () => {
-  test('a bot.sqlite3 that is not a database is named, with what to do', () => {
+  test('a bot.sqlite3 that is not a database is named, with what to do', async () => {
     const dir = newDir();
     writeFileSync(
       join(dir, 'bot.sqlite3'),
@@ -83,7 +83,7 @@ describe('opening the store on a DATA_DIR an operator must fix', () => {
     );
   });
 
-  test('a database whose pages are garbled is called damaged', () => {
+  test('a database whose pages are garbled is called damaged', async () => {
     const dir = newDir();
     const file = join(dir, 'bot.sqlite3');
     const db = new Database(file);
@@ -97,7 +97,7 @@ describe('opening the store on a DATA_DIR an operator must fix', () => {
 
   // Not writable is tested with files in the way rather than chmod: the tests may run as root,
   // and a chmod-ed read-only folder is still writable by root.
-  test('a DATA_DIR that is a regular file', () => {
+  test('a DATA_DIR that is a regular file', async () => {
     const file = join(newDir(), 'data');
     writeFileSync(file, 'x');
     const err = openError(file);
@@ -107,7 +107,7 @@ describe('opening the store on a DATA_DIR an operator must fix', () => {
     );
   });
 
-  test('a DATA_DIR under a regular file', () => {
+  test('a DATA_DIR under a regular file', async () => {
     const file = join(newDir(), 'data');
     writeFileSync(file, 'x');
     const err = openError(join(file, 'bot'));
@@ -115,7 +115,7 @@ describe('opening the store on a DATA_DIR an operator must fix', () => {
     expect(err.message).toMatch(/cannot be a folder: part of its path is a file/);
   });
 
-  test('a bot.sqlite3 that is a folder', () => {
+  test('a bot.sqlite3 that is a folder', async () => {
     const dir = newDir();
     mkdirSync(join(dir, 'bot.sqlite3'));
     const err = openError(dir);
@@ -137,7 +137,7 @@ describe('opening the store on a DATA_DIR an operator must fix', () => {
 
   test.skipIf(process.getuid?.() === 0)('a bot.sqlite3 this user cannot write (not testable as root)', () => {
     const dir = newDir();
-    openStore(dir).close();
+    void openStore(dir).close();
     chmodSync(join(dir, 'bot.sqlite3'), 0o400);
     const err = openError(dir);
     expect(err.problem).toBe('read-only');

@@ -30,55 +30,66 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('store', () => {
-  test('lineage survives closing and reopening the database, oldest first, signatures intact', () => {
+  test('lineage survives closing and reopening the database, oldest first, signatures intact', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-'));
     dirs.push(dir);
     const first = openStore(dir);
-    first.saveResult(rec('m1', null));
-    first.saveResult(rec('m2', 'm1'));
-    first.saveResult(rec('m3', 'm2'));
-    first.close();
+    await first.saveResult(rec('m1', null));
+    await first.saveResult(rec('m2', 'm1'));
+    await first.saveResult(rec('m3', 'm2'));
+    await first.close();
 
     const again = openStore(dir);
-    const chain = again.lineage('m3');
+    const chain = await again.lineage('m3');
     expect(chain.map((r) => r.messageId)).toEqual(['m1', 'm2', 'm3']);
     expect(chain[2]!.modelParts).toEqual([
       { text: 'Here', thoughtSignature: 'sig-m3' },
       { imageIndex: 0, thoughtSignature: 'img-m3' },
     ]);
-    expect(again.latestInThread('t1')?.messageId).toBe('m3');
-    again.close();
+    expect((await again.latestInThread('t1'))?.messageId).toBe('m3');
+    await again.close();
   });
 
-  test('lineage stops at the depth asked for, keeping the newest turns', () => {
+  test('lineage stops at the depth asked for, keeping the newest turns', async () => {
     const store = openStore(':memory:');
-    for (let i = 1; i <= 12; i++) store.saveResult(rec(`m${i}`, i > 1 ? `m${i - 1}` : null));
-    expect(store.lineage('m12', 4).map((r) => r.messageId)).toEqual(['m9', 'm10', 'm11', 'm12']);
+    for (let i = 1; i <= 12; i++) await store.saveResult(rec(`m${i}`, i > 1 ? `m${i - 1}` : null));
+    expect((await store.lineage('m12', 4)).map((r) => r.messageId)).toEqual(['m9', 'm10', 'm11', 'm12']);
   });
 
-  test('a cycle in the parent links cannot loop forever', () => {
+  test('a cycle in the parent links cannot loop forever', async () => {
     const store = openStore(':memory:');
-    store.saveResult(rec('m1', 'm2'));
-    store.saveResult(rec('m2', 'm1'));
-    expect(store.lineage('m2').length).toBe(2);
+    await store.saveResult(rec('m1', 'm2'));
+    await store.saveResult(rec('m2', 'm1'));
+    expect((await store.lineage('m2')).length).toBe(2);
   });
 
-  test('unknown messages have no record and no lineage', () => {
+  test('unknown messages have no record and no lineage', async () => {
     const store = openStore(':memory:');
-    expect(store.getResult('nope')).toBeUndefined();
-    expect(store.lineage('nope')).toEqual([]);
-    expect(store.latestInThread('nope')).toBeUndefined();
+    expect(await store.getResult('nope')).toBeUndefined();
+    expect(await store.lineage('nope')).toEqual([]);
+    expect(await store.latestInThread('nope')).toBeUndefined();
   });
 
-  test('usage adds up per user and per day', () => {
+  test('usage adds up per user and per day', async () => {
     const store = openStore(':memory:');
-    expect(store.addUsage('u1', '2026-11-23', 1)).toBe(1);
-    expect(store.addUsage('u1', '2026-11-23', 2)).toBe(3);
-    store.addUsage('u2', '2026-11-23', 5);
-    store.addUsage('u1', '2026-11-24', 1);
-    expect(store.usage('u1', '2026-11-23')).toBe(3);
-    expect(store.usage('u2', '2026-11-23')).toBe(5);
-    expect(store.usage('u1', '2026-11-24')).toBe(1);
-    expect(store.usage('u3', '2026-11-23')).toBe(0);
+    expect(await store.addUsage('u1', '2026-11-23', 1)).toBe(1);
+    expect(await store.addUsage('u1', '2026-11-23', 2)).toBe(3);
+    await store.addUsage('u2', '2026-11-23', 5);
+    await store.addUsage('u1', '2026-11-24', 1);
+    expect(await store.usage('u1', '2026-11-23')).toBe(3);
+    expect(await store.usage('u2', '2026-11-23')).toBe(5);
+    expect(await store.usage('u1', '2026-11-24')).toBe(1);
+    expect(await store.usage('u3', '2026-11-23')).toBe(0);
+  });
+
+  test('reserving the last picture of the day succeeds once, however the calls race', async () => {
+    const store = openStore(':memory:');
+    await store.addUsage('u1', '2026-11-23', 4);
+    const answers = await Promise.all([1, 2, 3].map(() => store.reserveUsage('u1', '2026-11-23', 5)));
+    expect(answers.filter(Boolean)).toHaveLength(1);
+    expect(await store.usage('u1', '2026-11-23')).toBe(5);
+    // 0 is no limit.
+    expect(await store.reserveUsage('u1', '2026-11-23', 0)).toBe(true);
+    expect(await store.usage('u1', '2026-11-23')).toBe(6);
   });
 });
