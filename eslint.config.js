@@ -67,7 +67,7 @@ export default tseslint.config(
             },
             {
               group: ['**/commands/*'],
-              message: 'Only src/app.ts and the register script import commands/.',
+              message: 'Only src/app.ts and src/discord/register-commands.ts import commands/.',
             },
           ],
         },
@@ -78,7 +78,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: [
       'src/app.ts',
-      'src/discord/register.ts',
+      'src/discord/register-commands.ts',
       'src/images/**',
       'src/gemini/**',
       'src/store/**',
@@ -91,7 +91,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/commands/*'],
-              message: 'Only src/app.ts and the register script import commands/.',
+              message: 'Only src/app.ts and src/discord/register-commands.ts import commands/.',
             },
           ],
         },
