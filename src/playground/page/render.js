@@ -40,7 +40,9 @@ export function renderMarkdown(text, ctx) {
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     const quote = /^> (.*)$/.exec(line);
+    const subtext = /^-# (.*)$/.exec(line);
     if (quote) out.append(h('blockquote', {}, renderInline(quote[1], ctx)));
+    else if (subtext) out.append(h('small', { class: 'subtext' }, renderInline(subtext[1], ctx)), '\n');
     else
       out.append(
         renderInline(line, ctx),
