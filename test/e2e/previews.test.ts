@@ -6,7 +6,8 @@ import { startWorld, type World } from '../emulators/world.js';
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld({ env: { PREVIEWS: 'true' } });
+  // The default configuration: previews are on unless PREVIEWS=false.
+  world = await startWorld();
 });
 afterAll(() => world?.stop());
 beforeEach(() => world.gemini.reset());
