@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import { REST, Routes, type APIApplication } from 'discord.js';
-import { buildCommands } from '../../commands/index.js';
+import { buildCommands, buildMessageCommands } from '../../commands/index.js';
 import { ConfigError, loadConfigFromEnvironment } from '../config.js';
 import { OperatorError } from '../errors.js';
 import { checkDiscordReachable } from './reach.js';
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
   const app = (await rest.get(Routes.currentApplication())) as APIApplication;
   const commands = buildCommands(config.geminiModels);
-  const body = commands.map((c) => c.data);
+  const menus = buildMessageCommands();
+  const body = [...commands.map((c) => c.data), ...menus.map((c) => c.data)];
   const route = config.discordGuildId
     ? Routes.applicationGuildCommands(app.id, config.discordGuildId)
     : Routes.applicationCommands(app.id);
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     ? `server ${config.discordGuildId}`
     : 'all servers (may take up to an hour to show)';
   console.log(
-    `Registered ${saved.length} commands (${commands.map((c) => `/${c.data.name}`).join(', ')}) for ${app.name} in ${scope}.`,
+    `Registered ${saved.length} commands (${[...commands.map((c) => `/${c.data.name}`), ...menus.map((c) => `"${c.data.name}"`)].join(', ')}) for ${app.name} in ${scope}.`,
   );
 }
 

@@ -104,7 +104,6 @@ export const en = {
     jpeg: 'a high-quality JPEG copy',
     webp: 'a high-quality WebP copy',
     scaledDown: 'a {{type}} scaled down to {{width}}x{{height}}',
-    altText: 'Generated with Gemini',
   },
   progress: {
     next: '⏳ Next in line: **{{prompt}}**',
@@ -123,6 +122,7 @@ export const en = {
     geminiSaid: 'Gemini said: {{detail}}',
     failed: '⚠️ {{message}}',
     failedRequest: '-# Request: **{{prompt}}**',
+    altText: 'Picture made with Gemini for the prompt: {{prompt}}',
     damagedLeftOut: {
       one: '{{count}} more picture from Gemini was damaged and is left out.',
       other: '{{count}} more pictures from Gemini were damaged and are left out.',
@@ -182,6 +182,39 @@ export const en = {
     pictureGone: 'The picture you replied to is gone, so I cannot refine it.',
     threadName: 'Refinements',
   },
+  controls: {
+    reroll: 'Reroll',
+    varySubtle: 'Vary (subtle)',
+    varyStrong: 'Vary (strong)',
+    edit: 'Edit',
+    remix: 'Remix',
+    upscale: 'Upscale {{size}}',
+    delete: 'Delete',
+    pickPlaceholder: 'Vary, edit or upscale one picture…',
+    pickOption: 'Picture {{number}}: {{action}}',
+    editTitle: 'Edit this picture',
+    editLabel: 'What should change?',
+    editPlaceholder: 'e.g. make the sky stormy and keep everything else',
+    remixTitle: 'Remix this picture',
+    remixLabel: 'Prompt',
+    messageEditTitle: 'Edit with Gemini',
+    refiningIn: 'Working on it in <#{{channel}}>.',
+    unknown: 'I no longer know this picture, so its buttons cannot do anything.',
+    oldVersion:
+      'This button is from another version of me and no longer works; use /imagine or /edit instead.',
+    deleted: 'This picture was deleted, so its buttons no longer work.',
+    notYours: 'Only the member who asked for this picture, or a moderator, can delete it.',
+    deletedDone: 'Deleted.',
+    cannotDelete: 'I could not delete this picture; it may already be gone.',
+    noPicture: 'This result has no picture {{number}}.',
+    modelGone:
+      'The model that made this picture ({{model}}) is not offered any more, so I cannot make it again.',
+    noUpscaleModel: 'No model I offer right now makes {{size}} pictures, so I cannot upscale this one.',
+    cannotPost:
+      'I can no longer post in this channel: I need the **Send Messages** permission here. Please ask a server admin.',
+    noImages: 'That message has no images for me to edit.',
+    messageGone: 'I can no longer see that message, so I cannot edit its images.',
+  },
   help: {
     text: [
       '**Making pictures with Gemini**',
@@ -208,6 +241,7 @@ export const en = {
       image: 'Image {{number}}',
     },
     help: { description: 'How to make and refine pictures' },
+    editWithGemini: 'Edit with Gemini',
     options: {
       model: 'Which Gemini model draws it',
       size: 'How big: 1K is standard, 2K and 4K take longer and cost more',
