@@ -263,7 +263,8 @@ export interface DiscordEmulator {
   botUserId: string;
   guildId: string;
   channelId: string;
-  users: { alice: FakeUser; bob: FakeUser; carol: FakeUser };
+  /** Ordinary members, and `moderator`, who also has Manage Messages. */
+  users: { alice: FakeUser; bob: FakeUser; carol: FakeUser; moderator: FakeUser };
   requests: RecordedRequest[];
   violations: SpecViolation[];
   messages: MessageRecord[];
