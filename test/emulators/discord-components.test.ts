@@ -7,6 +7,7 @@ import {
   ComponentType,
   Events,
   GatewayIntentBits,
+  Routes,
   LabelBuilder,
   ModalBuilder,
   TextInputBuilder,
@@ -72,9 +73,9 @@ describe('Discord emulator: components, modals and message context menus', () =>
     await h.waitForOriginal();
     expect(seen).toEqual(['Edit with Gemini on 1 images']);
     await expect(
-      client!.application.commands.set([
-        { type: ApplicationCommandType.Message, name: 'Edit', description: 'not allowed' },
-      ]),
+      client!.rest.put(Routes.applicationCommands(emu.applicationId), {
+        body: [{ type: ApplicationCommandType.Message, name: 'Edit', description: 'not allowed' }],
+      }),
     ).rejects.toMatchObject({ code: 50035 });
     expect(emu.violations).toEqual([]);
   });

@@ -73,7 +73,10 @@ export class InteractionDispatcher {
     const { world } = this.core;
     const message = world.messageById.get(input.messageId);
     if (!message || message.deleted) throw new Error(`unknown message ${input.messageId}`);
-    const component = findComponent(message.components, input.customId);
+    // A forged press: a client may send any custom_id, whatever the message shows.
+    const component = input.forged
+      ? { type: input.values ? 3 : 2, custom_id: input.customId }
+      : findComponent(message.components, input.customId);
     if (!component) {
       throw new Error(`message ${message.id} has no component with custom_id "${input.customId}"`);
     }
@@ -93,6 +96,7 @@ export class InteractionDispatcher {
       }
       data.values = values;
     }
+    if (input.user) world.users.set(input.user.id, input.user);
     const place: Place = {
       user: input.user ?? world.namedUsers.alice,
       guildId: message.guildId,

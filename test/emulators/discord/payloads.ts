@@ -253,6 +253,11 @@ export function messagePayload(
               triggering_interaction_metadata: {
                 id: interaction.id,
                 type: 3,
+                user: userJson,
+                authorizing_integration_owners: {
+                  '0': interaction.guildId ?? undefined,
+                  '1': interaction.userId,
+                },
                 interacted_message_id: interaction.sourceMessageId,
               },
             }

@@ -238,6 +238,8 @@ export interface DispatchComponentInput {
   /** Selected values for select menus. */
   values?: string[];
   user?: FakeUser;
+  /** Sends the custom_id whether or not the message has such a component, as a crafted client could. */
+  forged?: boolean;
 }
 
 /** A fault a test injects: matching requests get this answer instead of reaching their route. */
