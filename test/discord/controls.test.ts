@@ -15,6 +15,7 @@ import {
   type ControlId,
 } from '../../src/discord/controls/custom-id.js';
 import { controlRows } from '../../src/discord/controls/rows.js';
+import { ONE_PICTURE_ACTIONS } from '../support/controls.js';
 
 const FLASH = 'gemini-3.1-flash-image';
 const PRO = 'gemini-3-pro-image';
@@ -187,16 +188,7 @@ describe('the buttons under a result', () => {
 
   test('one picture: every action as a button, two rows, Upscale hidden when nothing can upscale', () => {
     const withUpscale = ids(controlRows({ id: 'A'.repeat(16), upscaleSizes: ['2K', '4K'] }, 1));
-    expect(withUpscale.map((id) => id.split(':')[1])).toEqual([
-      'reroll',
-      'vary-subtle',
-      'vary-strong',
-      'edit',
-      'remix',
-      'upscale-2K',
-      'upscale-4K',
-      'delete',
-    ]);
+    expect(withUpscale.map((id) => id.split(':')[1])).toEqual(ONE_PICTURE_ACTIONS);
     expect(
       ids(controlRows({ id: 'A'.repeat(16), upscaleSizes: [] }, 1)).some((id) => id.includes('upscale')),
     ).toBe(false);

@@ -3,6 +3,7 @@ import { LogEvent } from '../../src/log-events.js';
 import { startWorld, type World } from '../emulators/world.js';
 import type { FakeUser, InteractionHandle, MessageRecord } from '../emulators/discord/index.js';
 import { png } from '../support/images.js';
+import { ONE_PICTURE_ACTIONS } from '../support/controls.js';
 
 // Two models, so Upscale has somewhere to go and a remix keeps the chosen one; three jobs a minute,
 // so the per-minute limit is in reach. Each test acts as members of its own.
@@ -103,16 +104,7 @@ describe('controls under every picture', () => {
   test('a picture carries Reroll, Vary, Edit, Remix, Upscale and Delete, and its prompt as alt text', async () => {
     const picture = await imagine(member(), 'a red fox in the snow');
     const ids = customIds(picture);
-    expect(ids.map((id) => id.split(':')[1])).toEqual([
-      'reroll',
-      'vary-subtle',
-      'vary-strong',
-      'edit',
-      'remix',
-      'upscale-2K',
-      'upscale-4K',
-      'delete',
-    ]);
+    expect(ids.map((id) => id.split(':')[1])).toEqual(ONE_PICTURE_ACTIONS);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(100);
     expect(picture.attachments[0]!.description).toBe(
       'Picture made with Gemini for the prompt: a red fox in the snow',
