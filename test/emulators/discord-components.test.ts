@@ -15,7 +15,7 @@ import {
   type Interaction,
   type TextChannel,
 } from 'discord.js';
-import { startDiscordEmulator, type DiscordEmulator } from './discord/index.js';
+import { startDiscordEmulator, type DiscordEmulator } from '../../src/playground/discord/index.js';
 import { png } from '../support/images.js';
 
 const TOKEN = 'emulator-components-token';
