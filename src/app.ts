@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events, type Client } from 'discord.js';
-import { buildCommands } from '../commands/index.js';
+import { buildCommands, buildMessageCommands } from '../commands/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDiscordClient } from './discord/client.js';
@@ -89,7 +89,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
   });
   const ctx: AppContext = { config, log, pipeline, store, models, replyThrottle: new ReplyThrottle() };
   const client = createDiscordClient(config);
-  attachRouter(client, buildCommands(config.geminiModels), ctx);
+  attachRouter(client, { slash: buildCommands(config.geminiModels), message: buildMessageCommands() }, ctx);
   client.once(Events.ClientReady, (c) =>
     log.info(
       {

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
+import type { JobControls, ReplayInput } from './controls.js';
 import type { Grounding } from './generation.js';
 import type { DeliverableImage, DraftImage } from './images.js';
 import type { ImageSize, ThinkingLevel } from './models.js';
@@ -12,6 +13,8 @@ export interface InputSource {
   readonly declaredSize?: number | undefined;
   /** Resolved at start: Discord attachment URLs are signed and can expire while a job waits. */
   url(): Promise<string>;
+  /** Where the image can be found again later, for the result's controls; unset: nowhere. */
+  readonly replay?: ReplayInput | undefined;
 }
 
 export type JobStatus =
@@ -84,6 +87,8 @@ export interface JobRequest {
   readonly aspectRatio?: string | undefined;
   readonly thinkingLevel?: ThinkingLevel | undefined;
   readonly search?: boolean | undefined;
+  /** Set when the result gets controls (buttons): the store keeps the request under this id. */
+  readonly controls?: JobControls | undefined;
 }
 
 /** An admitted request with its identity and the place its answers go. */

@@ -21,8 +21,9 @@ import {
 import { NO_PINGS } from './no-pings.js';
 import { channelPlace, dmPlace, parentPlace, toFiles } from './places.js';
 import type { JobInteraction } from './submit.js';
-import { resultComponents } from './grounding-links.js';
-import { renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
+import { MAX_LINK_ROWS, resultComponents } from './grounding-links.js';
+import { CONTROL_ROWS, controlRows, type ResultControls } from './controls/rows.js';
+import { altText, renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const MAX_FILES_PER_MESSAGE = 10;
@@ -76,11 +77,21 @@ const isDeadToken = (err: unknown) => err instanceof DiscordAPIError && DEAD_TOK
 const isGone = (err: unknown) =>
   err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage;
 
-function layoutOf(result: JobResult, prompt: string, userId: string): Layout {
+/** A result as messages: the words, the pictures in groups, and under the first the links and the buttons. */
+function layoutOf(
+  result: JobResult,
+  prompt: string,
+  userId: string,
+  controls: ResultControls | undefined,
+): Layout {
+  const groups = result.kind === 'images' ? groupFiles(result.images) : [];
+  const buttons = controls && groups[0] ? controlRows(controls, groups[0].length) : [];
+  const linkRows = buttons.length > 0 ? MAX_LINK_ROWS + 1 - CONTROL_ROWS : MAX_LINK_ROWS;
   return {
-    content: renderResult(result, prompt, userId),
-    components: resultComponents(result),
-    groups: result.kind === 'images' ? groupFiles(result.images) : [],
+    content: renderResult(result, prompt, userId, linkRows),
+    components: [...resultComponents(result, linkRows), ...buttons],
+    groups,
+    altText: altText(prompt),
     notPosted: (problem) => renderNotPosted(prompt, userId, problem),
     restNotPosted: renderRestNotPosted,
   };
@@ -125,6 +136,8 @@ export class InteractionTarget implements DeliveryTarget {
     /** Resolves to whether the reply was deferred; every edit waits for it. */
     private readonly deferred: Promise<boolean> = Promise.resolve(true),
     private readonly now: () => number = Date.now,
+    /** The buttons the result's picture gets; none without. */
+    private readonly controls?: ResultControls,
   ) {
     this.uploadLimit = interaction.attachmentSizeLimit || DEFAULT_UPLOAD_LIMIT;
   }
@@ -151,7 +164,8 @@ export class InteractionTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const userId = this.interaction.user.id;
-    return deliverDown(this.places(), layoutOf(result, this.prompt, userId), this.log, userId, onVisible);
+    const layout = layoutOf(result, this.prompt, userId, this.controls);
+    return deliverDown(this.places(), layout, this.log, userId, onVisible);
   }
 
   private places(): Place[] {
@@ -164,6 +178,8 @@ export class InteractionTarget implements DeliveryTarget {
       return found;
     };
     const viaToken = { credential: 'interaction token', inThread };
+    // A button's result answers the picture it was pressed under, in the channel as in the reply.
+    const replyTo = 'message' in i && i.message ? i.message.id : undefined;
     return [
       {
         ...viaToken,
@@ -173,7 +189,7 @@ export class InteractionTarget implements DeliveryTarget {
         post: (m) =>
           i.editReply({
             content: m.content,
-            files: toFiles(m.images),
+            files: toFiles(m),
             components: [...(m.components ?? [])],
             allowedMentions: NO_PINGS,
           }),
@@ -185,12 +201,12 @@ export class InteractionTarget implements DeliveryTarget {
         post: (m) =>
           i.followUp({
             content: m.content,
-            files: toFiles(m.images),
+            files: toFiles(m),
             ...(m.components ? { components: [...m.components] } : {}),
             allowedMentions: NO_PINGS,
           }),
       },
-      channelPlace('channel', channel, userId),
+      channelPlace('channel', channel, userId, { replyTo }),
       parentPlace(channel, userId),
       dmPlace(i.client, userId, i.channelId ?? ''),
     ];
@@ -213,6 +229,7 @@ export class MessageTarget implements DeliveryTarget {
     private readonly userId: string,
     readonly uploadLimit: number,
     private readonly log: Logger,
+    private readonly controls?: ResultControls,
   ) {}
 
   async progress(status: JobStatus): Promise<void> {
@@ -238,7 +255,7 @@ export class MessageTarget implements DeliveryTarget {
   }
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
-    const layout = layoutOf(result, this.prompt, this.userId);
+    const layout = layoutOf(result, this.prompt, this.userId, this.controls);
     return deliverDown(this.places(), layout, this.log, this.userId, onVisible);
   }
 
@@ -254,7 +271,7 @@ export class MessageTarget implements DeliveryTarget {
         post: (m) =>
           this.placeholder!.edit({
             content: m.content,
-            files: toFiles(m.images),
+            files: toFiles(m),
             attachments: [],
             components: [...(m.components ?? [])],
             allowedMentions: NO_PINGS,

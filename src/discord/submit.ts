@@ -7,7 +7,10 @@ import {
 } from 'discord.js';
 import type { AppContext } from '../context.js';
 import type { DeliveryTarget, JobRequest } from '../core/job.js';
+import { upscaleSizes } from '../core/model-controls.js';
 import type { PrepareTarget } from '../jobs/pipeline.js';
+import { newControlId } from './controls/custom-id.js';
+import type { ResultControls } from './controls/rows.js';
 import { InteractionTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
 
@@ -15,24 +18,30 @@ import { NO_PINGS } from './no-pings.js';
 export type JobInteraction =
   ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction;
 
+/** An admitted job, as its origin makes its target: with the buttons its picture will carry. */
+export type PreparedJob = Parameters<PrepareTarget>[0] & { readonly controls: ResultControls };
+
 /**
  * Where a job came from, and so how it is answered: the one place that knows how a refused job is
  * told to its member and where an admitted one's progress and result go.
  */
 export interface JobOrigin {
+  /** What the member asked, as echoed back (a Vary's own instruction to Gemini is not shown). */
+  readonly shownPrompt: string;
   /** Says, at once, why the job was not taken. */
   refuse(message: string): Promise<void>;
   /** Makes the job's delivery target once it is admitted. */
-  readonly prepare: PrepareTarget;
+  prepare(job: PreparedJob): DeliveryTarget | Promise<DeliveryTarget>;
 }
 
 /** An interaction: refusals are private replies; the job answers in the deferred reply. */
 export function interactionOrigin(interaction: JobInteraction, prompt: string): JobOrigin {
   return {
+    shownPrompt: prompt,
     async refuse(message) {
       await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     },
-    prepare({ log }) {
+    prepare({ log, controls }) {
       // The deferral and the job start together: the job need not wait a round trip to Discord,
       // and every edit of the reply waits for the deferral. If it fails, the result goes to the
       // channel.
@@ -43,7 +52,7 @@ export function interactionOrigin(interaction: JobInteraction, prompt: string): 
           return false;
         },
       );
-      return new InteractionTarget(interaction, prompt, log, deferred);
+      return new InteractionTarget(interaction, prompt, log, deferred, Date.now, controls);
     },
   };
 }
@@ -55,9 +64,11 @@ export function interactionOrigin(interaction: JobInteraction, prompt: string): 
 export function messageOrigin(
   message: Message,
   ctx: AppContext,
-  prepare: (job: Parameters<PrepareTarget>[0]) => Promise<DeliveryTarget>,
+  shownPrompt: string,
+  prepare: (job: PreparedJob) => Promise<DeliveryTarget>,
 ): JobOrigin {
   return {
+    shownPrompt,
     async refuse(text) {
       if (!ctx.replyThrottle.allow(message.author.id)) return;
       await message.reply({ content: text, allowedMentions: NO_PINGS });
@@ -88,8 +99,17 @@ export function submitInteractionJob(
   return submitJob(ctx, requestFrom(interaction, what), interactionOrigin(interaction, what.prompt));
 }
 
-/** The one way in for every entry point: build a request, name its origin, submit. */
+/**
+ * The one way in for every entry point: build a request, name its origin, submit. Every picture
+ * gets its controls here: a fresh id that its buttons name and the store keeps its request under.
+ */
 export async function submitJob(ctx: AppContext, request: JobRequest, origin: JobOrigin): Promise<void> {
-  const submission = await ctx.pipeline.submit(request, origin.prepare);
+  const id = newControlId();
+  const offered = ctx.models.offered.map((o) => o.model);
+  const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, request.imageSize) };
+  const submission = await ctx.pipeline.submit(
+    { ...request, controls: { id, shownPrompt: origin.shownPrompt } },
+    (job) => origin.prepare({ ...job, controls }),
+  );
   if (!submission.ok) await origin.refuse(submission.message);
 }

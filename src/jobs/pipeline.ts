@@ -7,6 +7,7 @@ import type { GeminiAdapter } from '../core/generation.js';
 import { DamagedImageError, type DeliverableImage, type JobImages } from '../core/images.js';
 import { text } from '../text/catalogue.js';
 import type { CostLog, ResultLog } from '../core/results.js';
+import { storedRequest, type ControlLog } from '../core/controls.js';
 import { LogEvent } from '../log-events.js';
 import { modelInfo } from '../core/models.js';
 import { FairQueue } from './fair-queue.js';
@@ -25,7 +26,7 @@ import type { DeliveredMessage, DeliveryTarget, Job, JobRequest, JobResult } fro
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
-  readonly store: ResultLog & CostLog;
+  readonly store: ResultLog & CostLog & Pick<ControlLog, 'saveControls'>;
   readonly limits: UserLimits;
   /** Fetches and checks input images; the images module provides the real one. */
   readonly images: JobImages;
@@ -321,6 +322,9 @@ export class JobPipeline {
     outcome: Extract<Outcome, { kind: 'images' }>,
     imageCount: number,
   ): Promise<void> {
+    // The model that answered: a refine of this picture must go back to it (signatures are its own).
+    const model = outcome.model ?? job.model ?? this.opts.gemini.model;
+    const createdAt = Date.now();
     try {
       await this.opts.store.saveResult({
         messageId: message.messageId,
@@ -330,16 +334,48 @@ export class JobPipeline {
         userId: job.userId,
         prompt: job.prompt,
         parentMessageId: job.refine?.parentMessageId ?? null,
-        // The model that answered: a refine of this picture must go back to it (signatures are its own).
-        model: outcome.model ?? job.model ?? this.opts.gemini.model,
+        model,
         modelParts: outcome.modelParts,
         imageCount,
-        createdAt: Date.now(),
+        createdAt,
       });
     } catch (err) {
       job.log.error(
         { err, messageId: message.messageId },
         'delivered, but could not store the picture for refining',
+      );
+    }
+    await this.rememberControls(job, message, model, imageCount, createdAt);
+  }
+
+  /** Keeps the request behind a picture's buttons; a failed write costs the buttons, not the picture. */
+  private async rememberControls(
+    job: Job,
+    message: DeliveredMessage,
+    model: string,
+    imageCount: number,
+    createdAt: number,
+  ): Promise<void> {
+    const request = job.controls && storedRequest(job, job.controls.shownPrompt);
+    if (!job.controls || !request) return;
+    try {
+      await this.opts.store.saveControls({
+        controlId: job.controls.id,
+        messageId: message.messageId,
+        channelId: message.channelId,
+        threadId: message.threadId,
+        guildId: job.guildId,
+        userId: job.userId,
+        model,
+        imageCount,
+        request,
+        createdAt,
+        deletedAt: null,
+      });
+    } catch (err) {
+      job.log.error(
+        { err, messageId: message.messageId },
+        'delivered, but could not store the request behind the picture’s buttons',
       );
     }
   }

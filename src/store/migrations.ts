@@ -77,6 +77,29 @@ export const SQLITE_MIGRATIONS: readonly MigrationStep[] = [
       `);
     },
   },
+  {
+    version: 3,
+    purpose: 'result_controls: the request behind each delivered picture, for its buttons',
+    up(db) {
+      // The request is JSON in TEXT: read back whole by its id, never queried inside.
+      db.exec(`
+        CREATE TABLE result_controls (
+          control_id TEXT PRIMARY KEY,
+          message_id TEXT NOT NULL,
+          channel_id TEXT NOT NULL,
+          thread_id TEXT,
+          guild_id TEXT,
+          user_id TEXT NOT NULL,
+          model TEXT NOT NULL,
+          image_count INTEGER NOT NULL,
+          request TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          deleted_at INTEGER
+        );
+        CREATE INDEX result_controls_by_message ON result_controls (message_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

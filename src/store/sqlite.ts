@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StoredPart } from '../core/conversation.js';
 import { jobCostStatements } from './job-costs.js';
 import { migrate } from './migrations.js';
+import { resultControlStatements } from './result-controls.js';
 import { classifyStoreOpenError, refuseReadOnlyFile, StoreOpenError } from './open-errors.js';
 import type { ResultRecord, Store } from './store.js';
 
@@ -71,10 +72,14 @@ export function openSqliteStore(dataDir: string): Store {
     return chain;
   };
   const costs = jobCostStatements(db);
+  const controls = resultControlStatements(db);
 
   return {
     recordJobCost: (record) => settle(() => costs.recordJobCost(record)),
     costTotals: (query) => settle(() => costs.costTotals(query)),
+    saveControls: (record) => settle(() => controls.saveControls(record)),
+    getControls: (controlId) => settle(() => controls.getControls(controlId)),
+    markControlsDeleted: (controlId, at) => settle(() => controls.markControlsDeleted(controlId, at)),
     saveResult: (r) =>
       settle(() => {
         insert.run({

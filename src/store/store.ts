@@ -1,3 +1,4 @@
+import type { ControlLog } from '../core/controls.js';
 import type { CostLog, DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
 import { openSqliteStore } from './sqlite.js';
 
@@ -7,7 +8,7 @@ export type { ResultRecord };
  * Everything the bot keeps between restarts. Every method answers a promise, so an implementation
  * over the network (a database server) fits behind the same interface as the embedded one.
  */
-export interface Store extends ResultLog, DailyUsage, CostLog {
+export interface Store extends ResultLog, DailyUsage, CostLog, ControlLog {
   getResult(messageId: string): Promise<ResultRecord | undefined>;
   /** The chain of results that led to messageId, oldest first, at most maxDepth long. */
   lineage(messageId: string, maxDepth?: number): Promise<ResultRecord[]>;

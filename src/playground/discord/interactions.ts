@@ -37,7 +37,9 @@ export class InteractionDispatcher {
   ): Promise<InteractionHandle> {
     const { world } = this.core;
     const place = this.place(ctx);
-    const [commandName = '', ...subPath] = name.trim().split(/\s+/);
+    // A context-menu command is named with spaces ("Edit with Gemini"); a slash command's words are subcommands.
+    const [commandName = '', ...subPath] =
+      ctx.targetId !== undefined ? [name.trim()] : name.trim().split(/\s+/);
     const command = this.findCommand(commandName, place.guildId);
     const resolved: ResolvedData = {};
     const data: Record<string, unknown> = { id: command.id, name: command.name, type: command.type };
@@ -71,9 +73,15 @@ export class InteractionDispatcher {
     const { world } = this.core;
     const message = world.messageById.get(input.messageId);
     if (!message || message.deleted) throw new Error(`unknown message ${input.messageId}`);
-    const component = findComponent(message.components, input.customId);
+    // A forged press: a client may send any custom_id, whatever the message shows.
+    const component = input.forged
+      ? { type: input.values ? 3 : 2, custom_id: input.customId }
+      : findComponent(message.components, input.customId);
     if (!component) {
       throw new Error(`message ${message.id} has no component with custom_id "${input.customId}"`);
+    }
+    if (component.disabled === true) {
+      throw new Error(`component "${input.customId}" of message ${message.id} is disabled`);
     }
     const componentType = Number(component.type);
     const data: Record<string, unknown> = { custom_id: input.customId, component_type: componentType };
@@ -88,6 +96,7 @@ export class InteractionDispatcher {
       }
       data.values = values;
     }
+    if (input.user) world.users.set(input.user.id, input.user);
     const place: Place = {
       user: input.user ?? world.namedUsers.alice,
       guildId: message.guildId,

@@ -238,6 +238,8 @@ export interface DispatchComponentInput {
   /** Selected values for select menus. */
   values?: string[];
   user?: FakeUser;
+  /** Sends the custom_id whether or not the message has such a component, as a crafted client could. */
+  forged?: boolean;
 }
 
 /** A fault a test injects: matching requests get this answer instead of reaching their route. */
@@ -263,7 +265,8 @@ export interface DiscordEmulator {
   botUserId: string;
   guildId: string;
   channelId: string;
-  users: { alice: FakeUser; bob: FakeUser; carol: FakeUser };
+  /** Ordinary members, and `moderator`, who also has Manage Messages. */
+  users: { alice: FakeUser; bob: FakeUser; carol: FakeUser; moderator: FakeUser };
   requests: RecordedRequest[];
   violations: SpecViolation[];
   messages: MessageRecord[];
