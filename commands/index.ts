@@ -3,8 +3,10 @@ import type { Command } from '../src/discord/command.js';
 import { editCommand } from './edit.js';
 import help from './help.js';
 import { imagineCommand } from './imagine.js';
+import { settingsCommand } from './settings.js';
+import usage from './usage.js';
 
 /** Every command, for the bot and for `npm run register` alike, with the offered models' choices. */
 export function buildCommands(offered: readonly OfferedModel[]): readonly Command[] {
-  return [imagineCommand(offered), editCommand(offered), help];
+  return [imagineCommand(offered), editCommand(offered), help, usage, settingsCommand(offered)];
 }

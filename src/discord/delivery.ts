@@ -1,6 +1,7 @@
 import {
   AttachmentBuilder,
   DiscordAPIError,
+  MessageFlags,
   RESTJSONErrorCodes,
   type Message,
   type SendableChannels,
@@ -93,8 +94,9 @@ async function deliverDown(
   log: Logger,
   userId: string,
   onVisible: OnVisible | undefined,
+  onPosted: ((path: string) => void) | undefined,
 ): Promise<DeliveredMessage | undefined> {
-  const chain = new FallbackChain(places, log);
+  const chain = new FallbackChain(places, log, onPosted);
   try {
     return await sendLayout(chain, layout, log, onVisible);
   } catch (err) {
@@ -108,6 +110,17 @@ async function deliverDown(
   }
 }
 
+export interface InteractionTargetOptions {
+  readonly now?: () => number;
+  /**
+   * The reply was deferred ephemeral: a follow-up is ephemeral too, and the result never goes to
+   * the channel (the server keeps pictures out of it); a DM is still private.
+   */
+  readonly private?: boolean;
+  /** Told the path of every message posted (for the deliveries metric). */
+  readonly onPosted?: (path: string) => void;
+}
+
 /**
  * The reply to a slash command or a component. The result edits the deferred reply; if that is
  * gone, a follow-up; once the token has expired (long queues) a channel message that mentions
@@ -117,6 +130,7 @@ export class InteractionTarget implements DeliveryTarget {
   readonly uploadLimit: number;
   private tokenDead = false;
   private replyGone = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly interaction: JobInteraction,
@@ -124,8 +138,9 @@ export class InteractionTarget implements DeliveryTarget {
     private readonly log: Logger,
     /** Resolves to whether the reply was deferred; every edit waits for it. */
     private readonly deferred: Promise<boolean> = Promise.resolve(true),
-    private readonly now: () => number = Date.now,
+    private readonly options: InteractionTargetOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.uploadLimit = interaction.attachmentSizeLimit || DEFAULT_UPLOAD_LIMIT;
   }
 
@@ -151,7 +166,14 @@ export class InteractionTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const userId = this.interaction.user.id;
-    return deliverDown(this.places(), layoutOf(result, this.prompt, userId), this.log, userId, onVisible);
+    return deliverDown(
+      this.places(),
+      layoutOf(result, this.prompt, userId),
+      this.log,
+      userId,
+      onVisible,
+      this.options.onPosted,
+    );
   }
 
   private places(): Place[] {
@@ -187,11 +209,13 @@ export class InteractionTarget implements DeliveryTarget {
             content: m.content,
             files: toFiles(m.images),
             ...(m.components ? { components: [...m.components] } : {}),
+            ...(this.options.private ? { flags: MessageFlags.Ephemeral } : {}),
             allowedMentions: NO_PINGS,
           }),
       },
-      channelPlace('channel', channel, userId),
-      parentPlace(channel, userId),
+      ...(this.options.private
+        ? []
+        : [channelPlace('channel', channel, userId), parentPlace(channel, userId)]),
       dmPlace(i.client, userId, i.channelId ?? ''),
     ];
   }
@@ -213,6 +237,7 @@ export class MessageTarget implements DeliveryTarget {
     private readonly userId: string,
     readonly uploadLimit: number,
     private readonly log: Logger,
+    private readonly onPosted?: (path: string) => void,
   ) {}
 
   async progress(status: JobStatus): Promise<void> {
@@ -239,7 +264,7 @@ export class MessageTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const layout = layoutOf(result, this.prompt, this.userId);
-    return deliverDown(this.places(), layout, this.log, this.userId, onVisible);
+    return deliverDown(this.places(), layout, this.log, this.userId, onVisible, this.onPosted);
   }
 
   private places(): Place[] {

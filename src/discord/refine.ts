@@ -134,6 +134,8 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       userId: message.author.id,
       guildId: message.guildId,
       channelId: message.channelId,
+      parentChannelId: message.channel.isThread() ? (message.channel.parentId ?? undefined) : undefined,
+      memberRoles: message.member ? [...message.member.roles.cache.keys()] : [],
       prompt,
       inputs: extra.map(attachmentSource),
       refine: {
@@ -142,14 +144,22 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
         history: lineage.map((r) => ({ prompt: r.prompt, modelParts: r.modelParts })),
       },
     },
-    messageOrigin(message, ctx, async ({ log }) => {
+    messageOrigin(message, ctx, async ({ log, onPosted }) => {
       const channel =
         decision.placement === 'new-thread'
           ? await threadFor(message, parent, threadName((lineage[0] ?? parent).prompt), log)
           : (message.channel as SendableChannels);
       // In the thread the result answers the member's message; in a new thread there is nothing to answer.
       const replyTo = channel.id === message.channelId ? message.id : undefined;
-      return new MessageTarget(channel, replyTo, prompt, message.author.id, uploadLimitFor(message), log);
+      return new MessageTarget(
+        channel,
+        replyTo,
+        prompt,
+        message.author.id,
+        uploadLimitFor(message),
+        log,
+        onPosted,
+      );
     }),
   );
 }
