@@ -104,7 +104,9 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
       name: 'settings',
       description: text('commands.settings.description'),
       // Manage Server by default; server admins can give it to other roles in Integrations.
-      default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+      // Discord's OpenAPI description takes the bit set as an integer in a request body (it answers
+      // a string); discord.js types it as the string it reads back.
+      default_member_permissions: Number(PermissionFlagsBits.ManageGuild) as unknown as string,
       contexts: [0],
       options: [
         { type: T.Subcommand, name: 'show', description: d('commands.settings.show') },

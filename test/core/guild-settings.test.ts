@@ -6,17 +6,10 @@ import {
   DEFAULT_GUILD_SETTINGS,
   effectivePictureLimit,
   readGuildSettings,
-  type SettingsBounds,
 } from '../../src/core/guild-settings.js';
+import { flashAndProBounds } from '../support/settings-bounds.js';
 
-const bounds: SettingsBounds = {
-  offered: [
-    { name: 'fast', model: 'gemini-3.1-flash-image' },
-    { name: 'pro', model: 'gemini-3-pro-image' },
-  ],
-  userDailyLimit: 20,
-  dailyBudgetUsd: 10,
-};
+const bounds = flashAndProBounds({ userDailyLimit: 20, dailyBudgetUsd: 10 });
 
 describe('server settings validation', () => {
   test.each([

@@ -1,21 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { BlockedWords } from '../../src/core/blocked-words.js';
-import {
-  DEFAULT_GUILD_SETTINGS,
-  type GuildSettings,
-  type SettingsBounds,
-} from '../../src/core/guild-settings.js';
+import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../../src/core/guild-settings.js';
+import { flashAndProBounds } from '../support/settings-bounds.js';
 import type { JobRequest } from '../../src/core/job.js';
 import { admitToServer } from '../../src/discord/admission.js';
 
-const bounds: SettingsBounds = {
-  offered: [
-    { name: 'fast', model: 'gemini-3.1-flash-image' },
-    { name: 'pro', model: 'gemini-3-pro-image' },
-  ],
-  userDailyLimit: 10,
-  dailyBudgetUsd: 0,
-};
+const bounds = flashAndProBounds({ userDailyLimit: 10, dailyBudgetUsd: 0 });
 const ROLE = '1090000000000000555';
 const request: JobRequest = {
   kind: 'imagine',

@@ -18,13 +18,13 @@ const finished = (m: { content: string }) =>
 describe('slash commands end to end', () => {
   test('npm run register puts every command in the server, found from the token alone', async () => {
     const out = await world.register();
-    expect(out).toMatch(/Registered 3 commands/);
+    expect(out).toMatch(/Registered 5 commands/);
     expect(
       world.discord
         .commands(world.discord.guildId)
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['edit', 'help', 'imagine']);
+    ).toEqual(['edit', 'help', 'imagine', 'settings', 'usage']);
     expect(world.discord.requests.some((r) => r.method === 'GET' && r.path === '/applications/@me')).toBe(
       true,
     );
