@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
 import { buildCommands, buildMessageCommands } from '../commands/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -22,6 +22,12 @@ import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
 import { LogEvent } from './log-events.js';
 import { openStore } from './store/store.js';
+import { BlockedWords } from './core/blocked-words.js';
+import { ModerationLog } from './discord/moderation-log.js';
+import { ServerSettings } from './discord/server-settings.js';
+import { SpendBudgets } from './jobs/budgets.js';
+import { Metrics } from './metrics/metrics.js';
+import { startMetricsServer } from './metrics/server.js';
 
 export interface App {
   readonly ctx: AppContext;
@@ -54,6 +60,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     log,
   });
   const models = new ModelRoster(config.geminiModels, config.geminiModelsSetting);
+  const metrics = new Metrics();
   const gemini = createGeminiAdapter({
     apiKey: config.geminiApiKey,
     models,
@@ -69,6 +76,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     imageType: sniffType,
     log,
     previews: config.previews,
+    metrics,
   });
   const limitBackend = config.redisUrl
     ? redisLimitBackend(config.redisUrl, quotaId, log)
@@ -78,17 +86,48 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     perDay: config.userDailyLimit,
     backend: limitBackend,
   });
+  const budgets = new SpendBudgets({ backend: limitBackend, botDailyUsd: config.dailyBudgetUsd, log });
+  const client = createDiscordClient(config);
+  const settings = new ServerSettings(
+    store,
+    {
+      offered: config.geminiModels,
+      userDailyLimit: config.userDailyLimit,
+      dailyBudgetUsd: config.dailyBudgetUsd,
+    },
+    log,
+  );
+  const moderationLog = new ModerationLog(client, settings, log);
   const pipeline = new JobPipeline({
     gemini,
     store,
     limits,
+    budgets,
+    metrics,
+    onJobEnded: (report) => moderationLog.jobEnded(report),
     images: createImageLoader(config, spool),
     log,
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
   });
-  const ctx: AppContext = { config, log, pipeline, store, models, replyThrottle: new ReplyThrottle() };
-  const client = createDiscordClient(config);
+  const gatewayConnected = () => client.ws.status === Status.Ready;
+  metrics.watchQueue(() => pipeline.stats);
+  metrics.watchGateway(gatewayConnected);
+  const ctx: AppContext = {
+    config,
+    log,
+    pipeline,
+    store,
+    models,
+    replyThrottle: new ReplyThrottle(),
+    settings,
+    blockedWords: new BlockedWords(config.blockedWords),
+    limits,
+    budgets,
+    metrics,
+    moderationLog,
+  };
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   attachRouter(client, { slash: buildCommands(config.geminiModels), message: buildMessageCommands() }, ctx);
   client.once(Events.ClientReady, (c) =>
     log.info(
@@ -115,6 +154,20 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     ctx,
     client,
     async start() {
+      if (config.metricsPort !== undefined) {
+        // First, so a supervisor's health check sees a 503 while the bot connects, not a refusal.
+        metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, {
+          gatewayConnected,
+          storeUsable: async () => {
+            await store.getResult('healthz');
+            return true;
+          },
+        });
+        log.info(
+          { event: LogEvent.metricsListening, port: metricsServer.port },
+          'metrics and health listening',
+        );
+      }
       await checkDiscordReachable(config.discordApiUrl, config.discordToken);
       // Before login: a bot whose every model is gone must not go online (NoUsableModelError).
       await checkOfferedModels(gemini, models, log);
@@ -125,6 +178,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
       await client.destroy();
       await gate.stop().catch(() => undefined);
       await limitBackend.close();
+      await metricsServer?.close();
       await store.close();
       spool.close();
       return summary;

@@ -78,6 +78,8 @@ export interface JobRequest {
   readonly userId: string;
   readonly guildId: string | null;
   readonly channelId: string;
+  /** The channel a thread is in, for the server's channel rules. */
+  readonly parentChannelId?: string | undefined;
   readonly prompt: string;
   readonly inputs: readonly InputSource[];
   readonly refine?: RefineContext | undefined;
@@ -89,6 +91,26 @@ export interface JobRequest {
   readonly search?: boolean | undefined;
   /** Set when the result gets controls (buttons): the store keeps the request under this id. */
   readonly controls?: JobControls | undefined;
+  /** The member's roles in the server (for role-only models and sizes); empty in DMs. */
+  readonly memberRoles?: readonly string[] | undefined;
+  /** Answer only the member who asked (a channel the server keeps results out of). */
+  readonly private?: boolean | undefined;
+}
+
+/** What the admission door found out about a job's server: its own limits, within the operator's. */
+export interface AdmissionPolicy {
+  /** Pictures per member per UTC day in this server; undefined: the operator's USER_DAILY_LIMIT. */
+  readonly dailyPictureLimit?: number | undefined;
+  /** The server's daily budget in USD; undefined: only the bot's. */
+  readonly guildDailyBudgetUsd?: number | undefined;
+}
+
+/** How a job ended, for whoever watches (the moderation log). */
+export interface JobReport {
+  readonly job: Job;
+  readonly result: JobResult['kind'];
+  /** Where its pictures are, when it delivered some. */
+  readonly delivered: DeliveredMessage | undefined;
 }
 
 /** An admitted request with its identity and the place its answers go. */

@@ -1,6 +1,7 @@
 import {
   AttachmentBuilder,
   DiscordAPIError,
+  MessageFlags,
   RESTJSONErrorCodes,
   type Message,
   type SendableChannels,
@@ -104,8 +105,9 @@ async function deliverDown(
   log: Logger,
   userId: string,
   onVisible: OnVisible | undefined,
+  onPosted: ((path: string) => void) | undefined,
 ): Promise<DeliveredMessage | undefined> {
-  const chain = new FallbackChain(places, log);
+  const chain = new FallbackChain(places, log, onPosted);
   try {
     return await sendLayout(chain, layout, log, onVisible);
   } catch (err) {
@@ -119,6 +121,17 @@ async function deliverDown(
   }
 }
 
+export interface InteractionTargetOptions {
+  readonly now?: () => number;
+  /**
+   * The reply was deferred ephemeral: a follow-up is ephemeral too, and the result never goes to
+   * the channel (the server keeps pictures out of it); a DM is still private.
+   */
+  readonly private?: boolean;
+  /** Told the path of every message posted (for the deliveries metric). */
+  readonly onPosted?: (path: string) => void;
+}
+
 /**
  * The reply to a slash command or a component. The result edits the deferred reply; if that is
  * gone, a follow-up; once the token has expired (long queues) a channel message that mentions
@@ -128,6 +141,7 @@ export class InteractionTarget implements DeliveryTarget {
   readonly uploadLimit: number;
   private tokenDead = false;
   private replyGone = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly interaction: JobInteraction,
@@ -135,10 +149,11 @@ export class InteractionTarget implements DeliveryTarget {
     private readonly log: Logger,
     /** Resolves to whether the reply was deferred; every edit waits for it. */
     private readonly deferred: Promise<boolean> = Promise.resolve(true),
-    private readonly now: () => number = Date.now,
     /** The buttons the result's picture gets; none without. */
     private readonly controls?: ResultControls,
+    private readonly options: InteractionTargetOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.uploadLimit = interaction.attachmentSizeLimit || DEFAULT_UPLOAD_LIMIT;
   }
 
@@ -164,8 +179,14 @@ export class InteractionTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const userId = this.interaction.user.id;
-    const layout = layoutOf(result, this.prompt, userId, this.controls);
-    return deliverDown(this.places(), layout, this.log, userId, onVisible);
+    return deliverDown(
+      this.places(),
+      layoutOf(result, this.prompt, userId, this.controls),
+      this.log,
+      userId,
+      onVisible,
+      this.options.onPosted,
+    );
   }
 
   private places(): Place[] {
@@ -203,11 +224,13 @@ export class InteractionTarget implements DeliveryTarget {
             content: m.content,
             files: toFiles(m),
             ...(m.components ? { components: [...m.components] } : {}),
+            ...(this.options.private ? { flags: MessageFlags.Ephemeral } : {}),
             allowedMentions: NO_PINGS,
           }),
       },
-      channelPlace('channel', channel, userId, { replyTo }),
-      parentPlace(channel, userId),
+      ...(this.options.private
+        ? []
+        : [channelPlace('channel', channel, userId, { replyTo }), parentPlace(channel, userId)]),
       dmPlace(i.client, userId, i.channelId ?? ''),
     ];
   }
@@ -230,6 +253,7 @@ export class MessageTarget implements DeliveryTarget {
     readonly uploadLimit: number,
     private readonly log: Logger,
     private readonly controls?: ResultControls,
+    private readonly onPosted?: (path: string) => void,
   ) {}
 
   async progress(status: JobStatus): Promise<void> {
@@ -256,7 +280,7 @@ export class MessageTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const layout = layoutOf(result, this.prompt, this.userId, this.controls);
-    return deliverDown(this.places(), layout, this.log, this.userId, onVisible);
+    return deliverDown(this.places(), layout, this.log, this.userId, onVisible, this.onPosted);
   }
 
   private places(): Place[] {

@@ -114,6 +114,8 @@ export class FallbackChain {
   constructor(
     private readonly places: readonly Place[],
     private readonly log: Logger,
+    /** Told the name of the place of every message posted. */
+    private readonly onPosted?: (place: string) => void,
   ) {}
 
   /**
@@ -148,7 +150,9 @@ export class FallbackChain {
         continue;
       }
       try {
-        return { message: await place.post(message), place, withImages };
+        const posted = { message: await place.post(message), place, withImages };
+        this.onPosted?.(place.name);
+        return posted;
       } catch (err) {
         this.failed(place, err, withImages);
       }

@@ -137,6 +137,8 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       userId: message.author.id,
       guildId: message.guildId,
       channelId: message.channelId,
+      parentChannelId: message.channel.isThread() ? (message.channel.parentId ?? undefined) : undefined,
+      memberRoles: message.member ? [...message.member.roles.cache.keys()] : [],
       prompt,
       // Back to the model that made the picture: its thought signatures are its own.
       model: ctx.models.isOffered(parent.model) ? parent.model : undefined,
@@ -147,7 +149,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
         history: lineage.map((r) => ({ prompt: r.prompt, modelParts: r.modelParts })),
       },
     },
-    messageOrigin(message, ctx, prompt, async ({ log, controls }) => {
+    messageOrigin(message, ctx, prompt, async ({ log, controls, onPosted }) => {
       const channel =
         decision.placement === 'new-thread'
           ? await threadFor(message, parent, threadName((lineage[0] ?? parent).prompt), log)
@@ -162,6 +164,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
         uploadLimitFor(message),
         log,
         controls,
+        onPosted,
       );
     }),
   );

@@ -13,6 +13,8 @@ import { newControlId } from './controls/custom-id.js';
 import type { ResultControls } from './controls/rows.js';
 import { InteractionTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
+import { admitToServer } from './admission.js';
+import { LogEvent } from '../log-events.js';
 
 /** Every interaction that can start a job: slash and context-menu commands, buttons, modals. */
 export type JobInteraction =
@@ -30,6 +32,8 @@ export interface JobOrigin {
   readonly shownPrompt: string;
   /** Says, at once, why the job was not taken. */
   refuse(message: string): Promise<void>;
+  /** Whether its answers can be shown to the member alone (an interaction's can). */
+  readonly canHide: boolean;
   /** Makes the job's delivery target once it is admitted. */
   prepare(job: PreparedJob): DeliveryTarget | Promise<DeliveryTarget>;
 }
@@ -41,18 +45,22 @@ export function interactionOrigin(interaction: JobInteraction, prompt: string): 
     async refuse(message) {
       await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     },
-    prepare({ log, controls }) {
+    canHide: true,
+    prepare({ log, controls, private: hidden, onPosted }) {
       // The deferral and the job start together: the job need not wait a round trip to Discord,
       // and every edit of the reply waits for the deferral. If it fails, the result goes to the
       // channel.
-      const deferred = interaction.deferReply().then(
+      const deferred = interaction.deferReply(hidden ? { flags: MessageFlags.Ephemeral } : {}).then(
         () => true,
         (err: unknown) => {
           log.warn({ err }, 'could not defer the reply; the result will be posted in the channel');
           return false;
         },
       );
-      return new InteractionTarget(interaction, prompt, log, deferred, Date.now, controls);
+      return new InteractionTarget(interaction, prompt, log, deferred, controls, {
+        private: hidden,
+        onPosted,
+      });
     },
   };
 }
@@ -73,6 +81,7 @@ export function messageOrigin(
       if (!ctx.replyThrottle.allow(message.author.id)) return;
       await message.reply({ content: text, allowedMentions: NO_PINGS });
     },
+    canHide: false,
     prepare,
   };
 }
@@ -82,11 +91,17 @@ export function requestFrom(
   interaction: JobInteraction,
   what: Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>,
 ): JobRequest {
+  const roles = interaction.member?.roles;
   return {
     ...what,
     userId: interaction.user.id,
     guildId: interaction.guildId,
     channelId: interaction.channelId ?? '',
+    parentChannelId: interaction.channel?.isThread()
+      ? (interaction.channel.parentId ?? undefined)
+      : undefined,
+    // The gateway gives a cached member (a role manager), a bare interaction the ids themselves.
+    memberRoles: roles === undefined ? [] : Array.isArray(roles) ? roles : [...roles.cache.keys()],
   };
 }
 
@@ -100,16 +115,42 @@ export function submitInteractionJob(
 }
 
 /**
- * The one way in for every entry point: build a request, name its origin, submit. Every picture
- * gets its controls here: a fresh id that its buttons name and the store keeps its request under.
+ * The one way in for every entry point: build a request, name its origin, submit. The server's
+ * settings (channels, blocked words, defaults, role-only models) are applied here, before
+ * anything is reserved or queued; the pipeline then checks limits, budgets and queue room. Every
+ * picture gets its controls here: a fresh id that its buttons name and the store keeps its
+ * request under.
  */
 export async function submitJob(ctx: AppContext, request: JobRequest, origin: JobOrigin): Promise<void> {
+  const settings = await ctx.settings.forGuild(request.guildId);
+  const admitted = admitToServer({
+    request,
+    settings,
+    bounds: ctx.settings.bounds,
+    operatorWords: ctx.blockedWords,
+    rosterDefault: ctx.models.defaultModel,
+    canHide: origin.canHide,
+  });
+  if (!admitted.ok) {
+    ctx.metrics.refused(admitted.reason);
+    if (admitted.reason === 'blocked') {
+      // Neither the prompt nor the word goes to the log: the moderation channel is the place for it.
+      ctx.log.info(
+        { event: LogEvent.promptBlocked, userId: request.userId, guildId: request.guildId },
+        'prompt blocked',
+      );
+      ctx.moderationLog.blocked(request, settings);
+    }
+    await origin.refuse(admitted.message);
+    return;
+  }
   const id = newControlId();
   const offered = ctx.models.offered.map((o) => o.model);
-  const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, request.imageSize) };
+  const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, admitted.request.imageSize) };
   const submission = await ctx.pipeline.submit(
-    { ...request, controls: { id, shownPrompt: origin.shownPrompt } },
+    { ...admitted.request, controls: { id, shownPrompt: origin.shownPrompt } },
     (job) => origin.prepare({ ...job, controls }),
+    admitted.policy,
   );
   if (!submission.ok) await origin.refuse(submission.message);
 }

@@ -100,6 +100,28 @@ export const SQLITE_MIGRATIONS: readonly MigrationStep[] = [
       `);
     },
   },
+  {
+    version: 4,
+    purpose: 'guild_settings: each server’s /settings; spend: estimated USD per budget per UTC day',
+    up(db) {
+      // Settings as one checked JSON text: a field added later needs no new step, and a row a
+      // newer bot wrote is read field by field (unknown fields ignored, bad ones defaulted).
+      // Spend in integer micro-dollars, so reservations and settlements add up exactly.
+      db.exec(`
+        CREATE TABLE guild_settings (
+          guild_id TEXT PRIMARY KEY,
+          settings TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE spend (
+          scope TEXT NOT NULL,
+          day TEXT NOT NULL,
+          micros INTEGER NOT NULL,
+          PRIMARY KEY (scope, day)
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredPart } from '../core/conversation.js';
+import { guildSettingsStatements } from './guild-settings.js';
 import { jobCostStatements } from './job-costs.js';
 import { migrate } from './migrations.js';
 import { resultControlStatements } from './result-controls.js';
@@ -73,8 +74,16 @@ export function openSqliteStore(dataDir: string): Store {
   };
   const costs = jobCostStatements(db);
   const controls = resultControlStatements(db);
+  const guilds = guildSettingsStatements(db);
 
   return {
+    topMembers: (query) => settle(() => costs.topMembers(query)),
+    guildSettings: (guildId) => settle(() => guilds.guildSettings(guildId)),
+    saveGuildSettings: (guildId, settings, at) =>
+      settle(() => guilds.saveGuildSettings(guildId, settings, at)),
+    reserveSpend: (claims, day, micros) => settle(() => guilds.reserveSpend(claims, day, micros)),
+    addSpend: (scopes, day, micros) => settle(() => guilds.addSpend(scopes, day, micros)),
+    spent: (scope, day) => settle(() => guilds.spent(scope, day)),
     recordJobCost: (record) => settle(() => costs.recordJobCost(record)),
     costTotals: (query) => settle(() => costs.costTotals(query)),
     saveControls: (record) => settle(() => controls.saveControls(record)),

@@ -1,5 +1,13 @@
 import type { ControlLog } from '../core/controls.js';
-import type { CostLog, DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
+import type {
+  CostLog,
+  DailyUsage,
+  GuildSettingsLog,
+  ResultLog,
+  ResultRecord,
+  SpendLedger,
+  UsageReport,
+} from '../core/results.js';
 import { openSqliteStore } from './sqlite.js';
 
 export type { ResultRecord };
@@ -8,7 +16,8 @@ export type { ResultRecord };
  * Everything the bot keeps between restarts. Every method answers a promise, so an implementation
  * over the network (a database server) fits behind the same interface as the embedded one.
  */
-export interface Store extends ResultLog, DailyUsage, CostLog, ControlLog {
+export interface Store
+  extends ResultLog, DailyUsage, CostLog, ControlLog, GuildSettingsLog, SpendLedger, UsageReport {
   getResult(messageId: string): Promise<ResultRecord | undefined>;
   /** The chain of results that led to messageId, oldest first, at most maxDepth long. */
   lineage(messageId: string, maxDepth?: number): Promise<ResultRecord[]>;

@@ -160,7 +160,9 @@ async function submitEdit(
     async refuse(message) {
       await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     },
-    async prepare({ log, controls }) {
+    // The edit answers in the picture's thread, for everyone there, as a reply refine does.
+    canHide: false,
+    async prepare({ log, controls, onPosted }) {
       // Acknowledged first: finding or starting the thread is more round trips to Discord.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const channel = await threadForEdit(interaction, record, ctx, log);
@@ -179,6 +181,7 @@ async function submitEdit(
         uploadLimit,
         log,
         controls,
+        onPosted,
       );
     },
   };

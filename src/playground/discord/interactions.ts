@@ -1,3 +1,4 @@
+import { Permission, hasPermission } from './permissions.js';
 import type { EmulatorCore } from './core.js';
 import { hostFile } from './message-input.js';
 import { channelPayload, memberPayload, messagePayload, threadPayload, userPayload } from './payloads.js';
@@ -16,6 +17,11 @@ import type {
   MessageRecord,
   RegisteredCommand,
 } from './types.js';
+
+/** Discord does not show the command to this member, so they cannot invoke it. */
+export class MissingCommandPermission extends Error {
+  override readonly name = 'MissingCommandPermission';
+}
 
 const InteractionContextType = { Guild: 0, BotDM: 1 } as const;
 const DEFAULT_WAIT_MS = 5000;
@@ -41,6 +47,7 @@ export class InteractionDispatcher {
     const [commandName = '', ...subPath] =
       ctx.targetId !== undefined ? [name.trim()] : name.trim().split(/\s+/);
     const command = this.findCommand(commandName, place.guildId);
+    if (place.guildId) this.checkMemberPermissions(command, place.user);
     const resolved: ResolvedData = {};
     const data: Record<string, unknown> = { id: command.id, name: command.name, type: command.type };
     if (command.guild_id) data.guild_id = command.guild_id;
@@ -147,6 +154,25 @@ export class InteractionDispatcher {
       throw new Error(`unknown channel ${channelId} in guild ${guildId}`);
     }
     return { user, guildId, channelId };
+  }
+
+  /**
+   * Discord offers a command with default_member_permissions only to members who have them all
+   * (administrators always; "0": administrators only): anyone else cannot invoke it.
+   */
+  private checkMemberPermissions(command: RegisteredCommand, user: FakeUser): void {
+    const needed = command.default_member_permissions;
+    if (needed === null || needed === undefined) return;
+    const granted = this.core.world.permissionsOf(user.id);
+    const allowed =
+      BigInt(needed) === 0n
+        ? hasPermission(granted, Permission.Administrator)
+        : hasPermission(granted, BigInt(needed));
+    if (!allowed) {
+      throw new MissingCommandPermission(
+        `${user.username} lacks the permissions ${needed} that /${command.name} needs`,
+      );
+    }
   }
 
   private findCommand(name: string, guildId: string | null): RegisteredCommand {

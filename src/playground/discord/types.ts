@@ -23,6 +23,8 @@ export interface DiscordEmulatorOptions {
   botUsername?: string;
   guildName?: string;
   channelName?: string;
+  /** More text channels of the guild, by name (a moderation log, a second channel for rules). */
+  extraChannels?: string[];
 }
 
 export interface FakeUser {
@@ -267,6 +269,10 @@ export interface DiscordEmulator {
   channelId: string;
   /** Ordinary members, and `moderator`, who also has Manage Messages. */
   users: { alice: FakeUser; bob: FakeUser; carol: FakeUser; moderator: FakeUser };
+  /** The guild's owner: every permission (Manage Server included), unlike alice, bob and carol. */
+  owner: FakeUser;
+  /** The id of a guild text channel by name (see DiscordEmulatorOptions.extraChannels). */
+  channelNamed(name: string): string;
   requests: RecordedRequest[];
   violations: SpecViolation[];
   messages: MessageRecord[];

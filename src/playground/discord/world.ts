@@ -34,6 +34,7 @@ export interface WorldSettings {
   guildName: string;
   channelName: string;
   botPermissions: bigint;
+  extraChannels?: readonly string[];
 }
 
 // Fixed ids (2023-era snowflakes) so logs and fixtures stay stable between runs.
@@ -100,6 +101,24 @@ export class World {
       position: 0,
       lastMessageId: null,
     });
+    for (const [i, name] of (settings.extraChannels ?? []).entries()) {
+      const id = `10900000000000002${String(i + 1).padStart(2, '0')}`;
+      this.channels.set(id, {
+        id,
+        type: ChannelType.GuildText,
+        guildId: this.guildId,
+        name,
+        recipientId: null,
+        position: i + 1,
+        lastMessageId: null,
+      });
+    }
+  }
+
+  /** The id of a guild text channel by name. */
+  channelNamed(name: string): string {
+    for (const c of this.channels.values()) if (c.guildId === this.guildId && c.name === name) return c.id;
+    throw new Error(`no channel named ${name}`);
   }
 
   newToken(): string {
