@@ -13,8 +13,10 @@ describe('Gemini gate (in-process)', () => {
     );
     // 600 per minute is one start per 100 ms, spaced 101 ms by the gate. A single start can run a few
     // ms late under load (event-loop hops), so the property that keeps a sliding window within the
-    // quota is about runs of starts: any five consecutive gaps span at least 500 ms, less jitter.
-    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(490);
+    // quota is about runs of starts: any five consecutive gaps span at least 500 ms, less jitter
+    // (a late start followed by an on-time one shortens a run by up to the lateness: 13 ms seen on
+    // a loaded two-core machine; a gate that did not space starts would span about 0 ms).
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(460);
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(1000);
     await gate.stop();
   });
