@@ -3,17 +3,15 @@ import {
   GuildPremiumTier,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
-  type Client,
   type Message,
   type SendableChannels,
 } from 'discord.js';
 import type { AppContext } from '../context.js';
-import type { InputSource } from '../core/job.js';
 import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
 import { maxReferenceImages } from '../core/models.js';
 import type { Logger } from '../logger.js';
-import { attachmentSource, isImageAttachment } from './attachments.js';
+import { attachmentSource, isImageAttachment, messageImageSource } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
 import { text } from '../text/catalogue.js';
@@ -30,21 +28,6 @@ function uploadLimitFor(message: Message): number {
   if (tier === GuildPremiumTier.Tier3) return 100 * 1024 * 1024;
   if (tier === GuildPremiumTier.Tier2) return 50 * 1024 * 1024;
   return DEFAULT_UPLOAD_LIMIT;
-}
-
-/** The picture of a delivered message, fetched again when the job starts (CDN links expire). */
-function previousImageSource(client: Client, parent: ResultRecord): InputSource {
-  return {
-    filename: 'previous picture',
-    async url() {
-      const channel = await client.channels.fetch(parent.channelId);
-      if (!channel?.isTextBased()) throw new UserError(text('refine.cannotSee'));
-      const message = await channel.messages.fetch(parent.messageId).catch(() => undefined);
-      const image = message?.attachments.find(isImageAttachment);
-      if (!image) throw new UserError(text('refine.pictureGone'));
-      return image.url;
-    },
-  };
 }
 
 /** A thread is named after the conversation's first prompt, as plain text (no link syntax). */
@@ -100,7 +83,20 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       mentionsBot: message.mentions.users.has(botId),
       contentIntent: ctx.config.messageContentIntent,
       replyTo: message.reference?.messageId
-        ? { messageId: message.reference.messageId, authorId: message.mentions.repliedUser?.id }
+        ? {
+            messageId: message.reference.messageId,
+            authorId: message.mentions.repliedUser?.id,
+            fetch: async () => {
+              const replied = await message.fetchReference();
+              return {
+                channelId: replied.channelId,
+                guildId: replied.guildId,
+                content: replied.content,
+                hasImage: replied.attachments.some(isImageAttachment),
+                createdAt: replied.createdTimestamp,
+              };
+            },
+          }
         : undefined,
       channelId: message.channelId,
       thread: message.channel.isThread() ? { ownerId: message.channel.ownerId } : undefined,
@@ -125,8 +121,11 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     throw new UserError(text('access.needAttachFiles'));
   }
   const { parent } = decision;
-  // One read of the conversation serves both the history sent to Gemini and the thread's name.
-  const lineage = await ctx.store.lineage(parent.messageId);
+  // One read of the conversation serves both the history sent to Gemini and the thread's name. A
+  // picture the store does not know is its own whole conversation; with no prompt to read, the
+  // picture alone goes to Gemini as the member's input.
+  const lineage =
+    decision.known === false ? (parent.prompt ? [parent] : []) : await ctx.store.lineage(parent.messageId);
   await submitJob(
     ctx,
     {
@@ -138,7 +137,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       inputs: extra.map(attachmentSource),
       refine: {
         parentMessageId: parent.messageId,
-        previous: previousImageSource(message.client, parent),
+        previous: messageImageSource(message.client, parent.channelId, parent.messageId),
         history: lineage.map((r) => ({ prompt: r.prompt, modelParts: r.modelParts })),
       },
     },
