@@ -288,6 +288,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export interface LoadOptions {
   /** `npm run register` talks only to Discord: it needs no Gemini key. */
   readonly requireGemini?: boolean;
+  /** Settings that win over the environment: the playground points the bot at its emulated Discord. */
+  readonly overrides?: Readonly<Record<string, string>>;
 }
 
 /** The process environment (after dotenv has read .env): the only read of process.env in the bot. */
@@ -295,11 +297,84 @@ export function loadConfigFromEnvironment(options?: LoadOptions): Config {
   return loadConfig(process.env, options);
 }
 
+/** How the playground is served, and whether it has a real Gemini to talk to. */
+export interface PlaygroundSettings {
+  readonly port: number;
+  readonly host: string;
+  /** Set: pictures come from the real Gemini; unset: from the built-in emulator, as placeholders. */
+  readonly geminiApiKey: string | undefined;
+  /** The bot's log level there: quiet unless LOG_LEVEL asks, so the terminal shows the address. */
+  readonly logLevel: string;
+}
+
+export type StartMode =
+  | { readonly kind: 'bot' }
+  | {
+      readonly kind: 'playground';
+      readonly why: 'forced' | 'no-token';
+      readonly settings: PlaygroundSettings;
+    };
+
+const playgroundSchema = z.object({
+  PLAYGROUND: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .optional(),
+  ),
+  // 0 lets the system choose a free port (the tests use it); the address is printed either way.
+  PLAYGROUND_PORT: int(0, 65_535, 3000),
+  PLAYGROUND_HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or an IP address such as 0.0.0.0')
+      .default('127.0.0.1'),
+  ),
+});
+
+/**
+ * The real bot when a Discord token is set, the playground when none is (or PLAYGROUND=1 says so).
+ * A production environment (NODE_ENV=production, as Docker and Heroku set) without a token still fails
+ * with the list of missing settings: a deployment that lost its token must not quietly turn into a toy.
+ */
+export function decideStartMode(env: NodeJS.ProcessEnv | Record<string, string | undefined>): StartMode {
+  const parsed = playgroundSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${String(issue.path[0] ?? '')} is not valid: ${describeIssue(issue)}`,
+      ),
+    );
+  }
+  const { PLAYGROUND: forced, PLAYGROUND_PORT: port, PLAYGROUND_HOST: host } = parsed.data;
+  const hasToken = Boolean(env.DISCORD_TOKEN?.trim());
+  const production = env.NODE_ENV?.trim() === 'production';
+  if (forced === false || (forced === undefined && (hasToken || production))) return { kind: 'bot' };
+  return {
+    kind: 'playground',
+    why: forced ? 'forced' : 'no-token',
+    settings: Object.freeze({
+      port,
+      host,
+      geminiApiKey: env.GEMINI_API_KEY?.trim() || undefined,
+      logLevel: env.LOG_LEVEL?.trim() || 'warn',
+    }),
+  };
+}
+
+export function loadStartModeFromEnvironment(): StartMode {
+  return decideStartMode(process.env);
+}
+
 /** Parses the environment once; throws ConfigError listing every problem with a hint on how to fix it. */
 export function loadConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined>,
-  { requireGemini = true }: LoadOptions = {},
+  { requireGemini = true, overrides = {} }: LoadOptions = {},
 ): Config {
+  env = { ...env, ...overrides };
   const parsed = schema.safeParse(requireGemini ? env : { GEMINI_API_KEY: 'unused-by-this-command', ...env });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

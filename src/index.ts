@@ -2,11 +2,12 @@ import { GatewayCloseCodes } from 'discord.js';
 import dotenv from 'dotenv';
 import { createApp, type App } from './app.js';
 import { fatalCloseProblem } from './discord/fatal-close.js';
-import { ConfigError, loadConfigFromEnvironment } from './config.js';
+import { ConfigError, loadConfigFromEnvironment, loadStartModeFromEnvironment } from './config.js';
 import { OperatorError } from './errors.js';
 import { NoUsableModelError } from './gemini/model-check.js';
 import { createLogger } from './logger.js';
 import { LogEvent } from './log-events.js';
+import type { Playground } from './playground/start.js';
 
 /** Heroku kills a worker 30 s after SIGTERM; leave room to flush logs. */
 const HARD_EXIT_MS = 29_000;
@@ -20,8 +21,15 @@ const FATAL_LOGIN: Record<string, number> = {
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   let config;
+  let playground: Playground | undefined;
   try {
-    config = loadConfigFromEnvironment();
+    const mode = loadStartModeFromEnvironment();
+    if (mode.kind === 'playground') {
+      // Loaded only here: the real bot never starts (or needs) the emulators.
+      const { startPlayground } = await import('./playground/start.js');
+      playground = await startPlayground(mode.settings);
+    }
+    config = loadConfigFromEnvironment(playground ? { overrides: playground.botEnv } : {});
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${err.message}\nSee .env.example for every setting.`);
@@ -63,6 +71,10 @@ async function main(): Promise<void> {
     }, HARD_EXIT_MS).unref();
     app
       .stop()
+      .then(async (summary) => {
+        await playground?.stop();
+        return summary;
+      })
       .then(({ jobs, untold }) => {
         // "Cleanly" only when every member whose job was accepted got a picture or a reason.
         if (untold === 0) log.info({ event: LogEvent.shutdownFinished, exitCode, jobs }, 'shut down cleanly');
@@ -84,7 +96,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
   try {
+    // The page first: a taken port is said before the bot goes online, not after.
+    const page = await playground?.openPage(config);
     await app.start();
+    if (page) console.log(page.banner);
   } catch (err) {
     if (stopping) return;
     if (err instanceof NoUsableModelError) {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ImageBehaviour } from '../../test/emulators/gemini/index.js';
+import type { ImageBehaviour } from '../../src/playground/gemini/index.js';
 import type { World } from '../../test/emulators/world.js';
 import type { ScenarioReport, Table } from '../report.js';
 import { formatBytes, formatMs, formatRatio, median, p99 } from '../stats.js';

@@ -1,4 +1,4 @@
-import type { InteractionHandle } from '../../test/emulators/discord/index.js';
+import type { InteractionHandle } from '../../src/playground/discord/index.js';
 import type { World } from '../../test/emulators/world.js';
 import type { ScenarioReport } from '../report.js';
 import { formatMs, median, percentile } from '../stats.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
 import type { BotProcess } from '../../test/emulators/bot-process.js';
-import type { DiscordEmulator } from '../../test/emulators/discord/index.js';
+import type { DiscordEmulator } from '../../src/playground/discord/index.js';
 import { DEFAULT_REDIS_URL, deleteOwnKeys } from '../../test/support/redis.js';
 import type { ScenarioReport, Table } from '../report.js';
 import { formatMs, formatRatio, median, p99 } from '../stats.js';

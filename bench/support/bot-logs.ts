@@ -1,6 +1,6 @@
 import { LogEvent } from '../../src/log-events.js';
 import type { BotProcess, LogLine } from '../../test/emulators/bot-process.js';
-import type { FakeUser } from '../../test/emulators/discord/index.js';
+import type { FakeUser } from '../../src/playground/discord/index.js';
 
 export interface FinishedJob {
   readonly jobId: string;

@@ -4,7 +4,7 @@ import type {
   FakeUser,
   InteractionHandle,
   MessageRecord,
-} from '../../test/emulators/discord/index.js';
+} from '../../src/playground/discord/index.js';
 import type { World } from '../../test/emulators/world.js';
 import { portOf, type Exchange, type HttpTap } from './http-tap.js';
 

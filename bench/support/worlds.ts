@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { LogEvent } from '../../src/log-events.js';
 import { startBotProcess, type BotProcess } from '../../test/emulators/bot-process.js';
-import { startDiscordEmulator, type DiscordEmulator } from '../../test/emulators/discord/index.js';
-import type { GeminiEmulator, GeminiEmulatorOptions } from '../../test/emulators/gemini/index.js';
+import { startDiscordEmulator, type DiscordEmulator } from '../../src/playground/discord/index.js';
+import type { GeminiEmulator, GeminiEmulatorOptions } from '../../src/playground/gemini/index.js';
 import { randomSecrets, startWorld, type World } from '../../test/emulators/world.js';
 
 const run = promisify(execFile);

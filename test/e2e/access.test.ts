@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
-import { DEFAULT_BOT_PERMISSIONS, Permission } from '../emulators/discord/index.js';
+import { DEFAULT_BOT_PERMISSIONS, Permission } from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 import { png } from '../support/images.js';
 

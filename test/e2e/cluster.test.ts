@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
 import { type BotProcess } from '../emulators/bot-process.js';
-import { type DiscordEmulator } from '../emulators/discord/index.js';
+import { type DiscordEmulator } from '../../src/playground/discord/index.js';
 import { startSecondBot, startWorld, type World } from '../emulators/world.js';
 import { deleteOwnKeys } from '../support/redis.js';
 

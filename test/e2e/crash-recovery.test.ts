@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
-import type { InteractionHandle, MessageRecord } from '../emulators/discord/index.js';
+import type { InteractionHandle, MessageRecord } from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 // The single-process shape (SQLite in DATA_DIR): the process is killed and started again on the

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { DEFAULT_BOT_PERMISSIONS, Permission, type MessageRecord } from '../emulators/discord/index.js';
+import {
+  DEFAULT_BOT_PERMISSIONS,
+  Permission,
+  type MessageRecord,
+} from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 let world: World | undefined;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
-import { estimateTextTokens } from '../emulators/gemini/model-catalogue.js';
+import { estimateTextTokens } from '../../src/playground/gemini/model-catalogue.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 let world: World;

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { InteractionHandle, MessageRecord } from '../emulators/discord/index.js';
+import type { InteractionHandle, MessageRecord } from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 let world: World;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SHARED_STORE_DOWN } from '../../src/jobs/present.js';
 import { LogEvent } from '../../src/log-events.js';
 import { type BotProcess } from '../emulators/bot-process.js';
-import { type DiscordEmulator } from '../emulators/discord/index.js';
+import { type DiscordEmulator } from '../../src/playground/discord/index.js';
 import { startSecondBot, startWorld, type World } from '../emulators/world.js';
 import { ownRedis, redisServerMissing, type OwnRedis } from '../support/redis-server.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
 import { startWorld, type World } from '../emulators/world.js';
-import type { MessageRecord } from '../emulators/discord/index.js';
+import type { MessageRecord } from '../../src/playground/discord/index.js';
 import { png } from '../support/images.js';
 
 let world: World;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
 import { startBotProcess, UNSET, type BotProcess } from '../emulators/bot-process.js';
-import { FIXED_IDS, shardOf, type MessageRecord } from '../emulators/discord/index.js';
+import { FIXED_IDS, shardOf, type MessageRecord } from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 import { ownDatabase, type OwnDatabase } from '../support/postgres.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadSpecValidator } from './discord/spec.js';
+import { loadSpecValidator } from '../../src/playground/discord/spec.js';
 
 const spec = loadSpecValidator();
 const MESSAGES = '/channels/{channel_id}/messages';

@@ -20,8 +20,12 @@ import {
 import type { ChatInputCommandInteraction, Interaction, Message, TextChannel } from 'discord.js';
 import sharp from 'sharp';
 import { WebSocket } from 'ws';
-import { Permission, DEFAULT_BOT_PERMISSIONS, startDiscordEmulator } from './discord/index.js';
-import type { DiscordEmulator, DiscordEmulatorOptions } from './discord/index.js';
+import {
+  Permission,
+  DEFAULT_BOT_PERMISSIONS,
+  startDiscordEmulator,
+} from '../../src/playground/discord/index.js';
+import type { DiscordEmulator, DiscordEmulatorOptions } from '../../src/playground/discord/index.js';
 
 const TOKEN = 'emulator-test-token';
 const ALL_INTENTS = [

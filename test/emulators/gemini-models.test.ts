@@ -1,6 +1,10 @@
 import { ApiError, GoogleGenAI, type Model } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startGeminiEmulator, type GeminiEmulator, type GoogleErrorBody } from './gemini/index.js';
+import {
+  startGeminiEmulator,
+  type GeminiEmulator,
+  type GoogleErrorBody,
+} from '../../src/playground/gemini/index.js';
 
 const API_KEY = 'emulator-test-key';
 let emulator: GeminiEmulator;

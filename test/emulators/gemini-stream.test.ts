@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startGeminiEmulator, type GeminiEmulator } from './gemini/index.js';
+import { startGeminiEmulator, type GeminiEmulator } from '../../src/playground/gemini/index.js';
 
 const API_KEY = 'emulator-test-key';
 const PRO = 'gemini-3-pro-image';

@@ -16,7 +16,7 @@ import {
   type GeminiEmulatorOptions,
   type GoogleErrorBody,
   type PromptBlockReason,
-} from './gemini/index.js';
+} from '../../src/playground/gemini/index.js';
 
 const API_KEY = 'emulator-test-key';
 const FLASH = 'gemini-3.1-flash-image';

@@ -5,8 +5,16 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { LogEvent } from '../../src/log-events.js';
 import { childEnv, startBotProcess, type BotProcess } from './bot-process.js';
-import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions } from './discord/index.js';
-import { startGeminiEmulator, type GeminiEmulator, type GeminiEmulatorOptions } from './gemini/index.js';
+import {
+  startDiscordEmulator,
+  type DiscordEmulator,
+  type DiscordEmulatorOptions,
+} from '../../src/playground/discord/index.js';
+import {
+  startGeminiEmulator,
+  type GeminiEmulator,
+  type GeminiEmulatorOptions,
+} from '../../src/playground/gemini/index.js';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { createGeminiAdapter } from '../../src/gemini/adapter.js';
 import { sniffType } from '../../src/images/sniff.js';
 import type { ImageInput } from '../../src/core/images.js';
 import type { Outcome } from '../../src/core/generation.js';
-import { startGeminiEmulator, type GeminiEmulator } from '../emulators/gemini/index.js';
+import { startGeminiEmulator, type GeminiEmulator } from '../../src/playground/gemini/index.js';
 import { png } from '../support/images.js';
 
 const KEY = 'test-key-abcdefghijklmnop';

@@ -6,7 +6,7 @@ import { createGeminiAdapter } from '../../src/gemini/adapter.js';
 import { checkOfferedModels, NoUsableModelError } from '../../src/gemini/model-check.js';
 import { buildContents, buildGenerationConfig, PLACEHOLDER_SIGNATURE } from '../../src/gemini/request.js';
 import { sniffType } from '../../src/images/sniff.js';
-import { startGeminiEmulator, type GeminiEmulator } from '../emulators/gemini/index.js';
+import { startGeminiEmulator, type GeminiEmulator } from '../../src/playground/gemini/index.js';
 
 const KEY = 'test-key-abcdefghijklmnop';
 const gate: GeminiGate = { schedule: (fn) => fn(), backOff: () => undefined };

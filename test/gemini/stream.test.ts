@@ -9,7 +9,7 @@ import { classifyGeminiError } from '../../src/gemini/errors.js';
 import { InlineImages } from '../../src/gemini/inline-images.js';
 import { readAnswerStream, StreamBrokenError } from '../../src/gemini/stream.js';
 import { sniffType } from '../../src/images/sniff.js';
-import { startGeminiEmulator, type GeminiEmulator } from '../emulators/gemini/index.js';
+import { startGeminiEmulator, type GeminiEmulator } from '../../src/playground/gemini/index.js';
 import { png } from '../support/images.js';
 
 const KEY = 'test-key-abcdefghijklmnop';

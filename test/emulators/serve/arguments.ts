@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { DiscordEmulator, MessageRecord, UploadInput } from '../discord/index.js';
-import type { Behaviour } from '../gemini/index.js';
+import type { DiscordEmulator, MessageRecord, UploadInput } from '../../../src/playground/discord/index.js';
+import type { Behaviour } from '../../../src/playground/gemini/index.js';
 import { JSON_BEHAVIOURS } from './options.js';
 
 /** Reading the words typed after a console command: quotes, `~/` paths, uploads, ids and behaviours. */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { DiscordEmulator } from '../discord/index.js';
-import type { GeminiEmulator } from '../gemini/index.js';
+import type { DiscordEmulator } from '../../../src/playground/discord/index.js';
+import type { GeminiEmulator } from '../../../src/playground/gemini/index.js';
 import {
   expandHome,
   findMessage,

@@ -1,6 +1,6 @@
 import { clearLine, createInterface, cursorTo } from 'node:readline';
-import type { DiscordEmulator } from '../discord/index.js';
-import type { GeminiEmulator } from '../gemini/index.js';
+import type { DiscordEmulator } from '../../../src/playground/discord/index.js';
+import type { GeminiEmulator } from '../../../src/playground/gemini/index.js';
 import { COMMANDS, hintFor, type Session } from './commands.js';
 import { watch } from './watch.js';
 

@@ -1,4 +1,8 @@
-import { MessageFlag, type DiscordEmulator, type MessageRecord } from '../discord/index.js';
+import {
+  MessageFlag,
+  type DiscordEmulator,
+  type MessageRecord,
+} from '../../../src/playground/discord/index.js';
 
 /** Widths the message text is clipped to: live lines have the terminal to themselves, `show` shares it with columns. */
 export const LIVE_WIDTH = 120;

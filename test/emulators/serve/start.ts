@@ -1,5 +1,5 @@
-import { startDiscordEmulator, type DiscordEmulator } from '../discord/index.js';
-import { startGeminiEmulator, type GeminiEmulator } from '../gemini/index.js';
+import { startDiscordEmulator, type DiscordEmulator } from '../../../src/playground/discord/index.js';
+import { startGeminiEmulator, type GeminiEmulator } from '../../../src/playground/gemini/index.js';
 import type { Options } from './options.js';
 
 /** Starts both emulators, or neither: a port that is taken stops the one already started. */

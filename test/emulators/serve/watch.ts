@@ -1,5 +1,5 @@
-import type { DiscordEmulator } from '../discord/index.js';
-import type { GeminiEmulator } from '../gemini/index.js';
+import type { DiscordEmulator } from '../../../src/playground/discord/index.js';
+import type { GeminiEmulator } from '../../../src/playground/gemini/index.js';
 import { clip, clock, describeBody, LIVE_WIDTH, oneLine, placeOf } from './format.js';
 
 const POLL_MS = 150;
