@@ -219,8 +219,7 @@ const schema = z.object({
   // The process exits 29 s after SIGTERM (Heroku kills it at 30 s) and needs the last 4 s to tell
   // interrupted members and close its connections.
   SHUTDOWN_GRACE_MS: int(0, 25_000, 25_000),
-  // Off by default until a streamed answer whose chunks come several seconds apart stops hanging.
-  PREVIEWS: bool(false),
+  PREVIEWS: bool(true),
 });
 
 /** '30m', '90s', '2h'; a bare number is minutes. In ms. */

@@ -90,11 +90,11 @@ describe('loadConfig', () => {
     expect(problems({ ...base, [key]: value })[0]).toMatch(new RegExp(`^${key} is not valid: ${sentence}`));
   });
 
-  test('previews are off unless PREVIEWS=true, and a value that is no yes or no says what to set', () => {
-    expect(loadConfig(base).previews).toBe(false);
+  test('previews are on unless PREVIEWS says otherwise, and a value that is no yes or no says what to set', () => {
+    expect(loadConfig(base).previews).toBe(true);
     expect(loadConfig({ ...base, PREVIEWS: 'true' }).previews).toBe(true);
     expect(loadConfig({ ...base, PREVIEWS: 'false' }).previews).toBe(false);
-    expect(loadConfig({ ...base, PREVIEWS: '' }).previews).toBe(false);
+    expect(loadConfig({ ...base, PREVIEWS: '' }).previews).toBe(true);
     const list = problems({ ...base, PREVIEWS: 'sometimes' });
     expect(list).toHaveLength(1);
     expect(list[0]).toMatch(

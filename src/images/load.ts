@@ -23,17 +23,22 @@ export function createImageLoader(config: Config, spool: Spool): JobImages {
 }
 
 /**
- * What jobs need of images. Download to the spool, then normalize: every input image takes this one path, whatever its
- * source. An image Gemini takes as it is stays in its file; a converted one is in memory and its
- * download is deleted at once.
+ * What jobs need of images. Download to the spool, then normalize: every input image takes this one
+ * path, whatever its source. An image Gemini takes as it is stays in its file; a converted one gets
+ * a spool file of its own and its download is deleted at once. Either way an input waits for Gemini
+ * on disk, not in memory.
  */
-export function createLoader(policy: DownloadPolicy, normalize: NormalizeOptions, spool: Spool): JobImages {
+export function createLoader(
+  policy: DownloadPolicy,
+  normalize: NormalizeOptions,
+  spool: Pick<Spool, 'newPath'>,
+): JobImages {
   return {
     async load(url, filename, declaredSize, signal, modelMaxSide) {
       const file = await downloadAttachment(url, filename, policy, spool.newPath(), declaredSize, signal);
       try {
         const maxSide = Math.min(normalize.maxSide, modelMaxSide ?? Infinity);
-        const image = await normalizeImage(file, filename, { ...normalize, maxSide });
+        const image = await normalizeImage(file, filename, { ...normalize, maxSide }, spool);
         if (image.data !== file) await file.discard();
         return image;
       } catch (err) {

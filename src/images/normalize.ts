@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { UserError } from '../errors.js';
 import type { ImageInput } from '../core/images.js';
@@ -5,7 +6,7 @@ import { decodeBmp } from './bmp.js';
 import { isCompleteHeif } from './isobmff.js';
 import { inputMessages } from './messages.js';
 import { looksLikeText, SNIFF_HEAD_BYTES, sniffType, type SniffedType } from './sniff.js';
-import type { SpooledFile } from './spool.js';
+import { SpooledFile, type Spool } from './spool.js';
 
 /** Formats Gemini takes as they are. */
 const PASS_THROUGH = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif']);
@@ -32,16 +33,30 @@ export interface NormalizeOptions {
   readonly maxSide: number;
 }
 
+/** Where converted images are written: the spool that holds the downloads. */
+export type ConvertedFiles = Pick<Spool, 'newPath'>;
+
+/** Writing a converted image to the spool failed (a full disk, say): the bot's problem, not the sender's. */
+class SpoolWriteError extends Error {
+  override readonly name = 'SpoolWriteError';
+}
+
 /**
  * Turns a downloaded file into something Gemini accepts: the type is read from the bytes (never the
  * name or declared type), odd formats become PNG, EXIF rotation is applied, and big images are
  * scaled down. Bad files become a UserError naming the file and the reason. An image Gemini takes
- * as it is comes back as the same file, never read into memory whole.
+ * as it is comes back as the same file, never read into memory whole; a converted one comes back
+ * as a new file in `files`, written there by libvips as it encodes.
+ *
+ * Why files: converted inputs once came back as Buffers, and a running job held its three (up to
+ * ~7 MB each) from here until Gemini answered, besides every encode tried on the way. Under a
+ * queue of /edit jobs that cost about 70 MiB of peak memory (BENCHMARKS.md, scenario 4).
  */
 export async function normalizeImage(
   file: SpooledFile,
   filename: string,
   opts: NormalizeOptions,
+  files: ConvertedFiles,
 ): Promise<ImageInput> {
   if (file.size === 0) throw new UserError(inputMessages.empty(filename));
   const head = await file.head(SNIFF_HEAD_BYTES);
@@ -51,7 +66,7 @@ export async function normalizeImage(
   }
   if (type.mime === 'image/svg+xml') throw new UserError(inputMessages.svg(filename));
   if (type.mime === 'application/pdf') throw new UserError(inputMessages.pdf(filename));
-  if (type.mime === 'image/bmp') return convertBmp(await file.readAll(), filename, opts);
+  if (type.mime === 'image/bmp') return convertBmp(await file.readAll(), filename, opts, files);
   if (!PASS_THROUGH.has(type.mime) && !CONVERT.has(type.mime)) {
     throw new UserError(inputMessages.otherType(filename, type.ext));
   }
@@ -78,14 +93,17 @@ export async function normalizeImage(
       return { mimeType: type.mime, data: file };
     }
     const pipeline = openForConversion(file.path).autoOrient();
-    const image = await encode(plan.shrink ? pipeline.resize(fitInside(opts.maxSide)) : pipeline, type, meta);
-    if (PASS_THROUGH.has(type.mime) && !plan.rotate && !plan.firstFrame && byteLength(image) >= file.size) {
+    const scaled = plan.shrink ? pipeline.resize(fitInside(opts.maxSide)) : pipeline;
+    const image = await encode(scaled, type, meta, files);
+    if (PASS_THROUGH.has(type.mime) && !plan.rotate && !plan.firstFrame && image.data.size >= file.size) {
       // Scaling down made it larger (a tightly compressed original): the original costs fewer
       // bytes, and Gemini scales it down itself, so nothing is lost by sending it as it is.
+      await image.data.discard();
       return { mimeType: type.mime, data: file };
     }
     return image;
-  } catch {
+  } catch (err) {
+    if (err instanceof SpoolWriteError) throw err;
     if (undecodableHere(meta, type) && isCompleteHeif(await file.readAll())) {
       // HEVC pixels need a codec this sharp build lacks; Gemini reads HEIC itself, and the
       // container was checked above and here, so it goes as it is.
@@ -109,26 +127,64 @@ function fitInside(side: number) {
   return { width: side, height: side, fit: 'inside', withoutEnlargement: true } as const;
 }
 
-const byteLength = (image: ImageInput) => (Buffer.isBuffer(image.data) ? image.data.length : image.data.size);
+/** A converted input: its bytes in a spool file of its own. */
+interface ConvertedImage extends ImageInput {
+  readonly data: SpooledFile;
+}
 
 /**
  * JPEG stays JPEG. Anything with transparency or a palette (graphics) stays lossless PNG. An opaque
  * full-colour image becomes PNG unless a JPEG of it is less than half that size, which only
  * photographic pixels achieve; that JPEG keeps full colour resolution (4:4:4) for edges and text.
  */
-async function encode(pipeline: Sharp, type: SniffedType, meta: Metadata): Promise<ImageInput> {
+async function encode(
+  pipeline: Sharp,
+  type: SniffedType,
+  meta: Metadata,
+  files: ConvertedFiles,
+): Promise<ConvertedImage> {
   if (type.mime === 'image/jpeg') {
-    return { mimeType: 'image/jpeg', data: await pipeline.jpeg({ quality: JPEG_QUALITY }).toBuffer() };
+    return writeConverted('image/jpeg', pipeline.jpeg({ quality: JPEG_QUALITY }), files);
   }
   const graphics = meta.hasAlpha === true || meta.isPalette === true;
   // Decoded and scaled once, then encoded twice: the scaled pixels are small next to the original.
   const pixels = graphics ? pipeline : await decodedOnce(pipeline);
-  const png = await pixels.clone().png({ compressionLevel: 6 }).toBuffer();
-  if (graphics || png.length <= TRY_JPEG_ABOVE_BYTES) return { mimeType: 'image/png', data: png };
-  const jpeg = await pixels.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }).toBuffer();
-  return jpeg.length < png.length * JPEG_MUST_BE_UNDER
-    ? { mimeType: 'image/jpeg', data: jpeg }
-    : { mimeType: 'image/png', data: png };
+  const png = await writeConverted('image/png', pixels.clone().png({ compressionLevel: 6 }), files);
+  if (graphics || png.data.size <= TRY_JPEG_ABOVE_BYTES) return png;
+  let jpeg: ConvertedImage;
+  try {
+    jpeg = await writeConverted(
+      'image/jpeg',
+      pixels.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }),
+      files,
+    );
+  } catch (err) {
+    await png.data.discard();
+    throw err;
+  }
+  const [kept, dropped] = jpeg.data.size < png.data.size * JPEG_MUST_BE_UNDER ? [jpeg, png] : [png, jpeg];
+  await dropped.data.discard();
+  return kept;
+}
+
+/** Encodes straight into a new spool file, so the encoded bytes never sit in memory. */
+async function writeConverted(
+  mimeType: string,
+  encoder: Sharp,
+  files: ConvertedFiles,
+): Promise<ConvertedImage> {
+  const path = files.newPath();
+  try {
+    const { size } = await encoder.toFile(path);
+    return { mimeType, data: new SpooledFile(path, size) };
+  } catch (err) {
+    await rm(path, { force: true });
+    // libvips names the file it could not open or write; any other failure is about the pixels.
+    if (err instanceof Error && err.message.includes(path)) {
+      throw new SpoolWriteError(`could not write a converted input image: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
 }
 
 async function decodedOnce(pipeline: Sharp): Promise<Sharp> {
@@ -140,7 +196,12 @@ function undecodableHere(meta: Metadata, type: SniffedType): boolean {
   return (type.mime === 'image/heic' || type.mime === 'image/heif') && meta.compression === 'hevc';
 }
 
-async function convertBmp(data: Buffer, filename: string, opts: NormalizeOptions): Promise<ImageInput> {
+async function convertBmp(
+  data: Buffer,
+  filename: string,
+  opts: NormalizeOptions,
+  files: ConvertedFiles,
+): Promise<ImageInput> {
   const decoded = decodeBmp(data, MAX_BMP_PIXELS);
   if (!decoded.ok) {
     if (decoded.problem === 'huge') {
@@ -158,5 +219,5 @@ async function convertBmp(data: Buffer, filename: string, opts: NormalizeOptions
   }
   const { data: raw, width, height, channels } = decoded.bitmap;
   const pipeline = sharp(raw, { raw: { width, height, channels } }).resize(fitInside(opts.maxSide));
-  return { mimeType: 'image/png', data: await pipeline.png({ compressionLevel: 6 }).toBuffer() };
+  return writeConverted('image/png', pipeline.png({ compressionLevel: 6 }), files);
 }

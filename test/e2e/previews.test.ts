@@ -1,11 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { LogEvent } from '../../src/log-events.js';
 import type { InteractionHandle, MessageRecord } from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld({ env: { PREVIEWS: 'true' } });
+  // The default configuration: previews are on unless PREVIEWS=false.
+  world = await startWorld();
 });
 afterAll(() => world?.stop());
 beforeEach(() => world.gemini.reset());
@@ -22,6 +24,16 @@ function edits(h: InteractionHandle): { content: string; files: string[] }[] {
   });
 }
 const DRAFT_ALT = /rough draft/;
+
+/**
+ * Waits until the job that posted `picture` has finished (and so stored it for refining). Any
+ * job.finished line would not do: an earlier test's is already in the log.
+ */
+async function pictureStored(picture: MessageRecord): Promise<void> {
+  const jobId = /^imagine-(\w+)\./.exec(picture.attachments[0]?.filename ?? '')?.[1];
+  if (!jobId) throw new Error(`not a picture the bot delivered: ${picture.id}`);
+  await world.bot.waitForLog((l) => l.event === LogEvent.jobFinished && l.jobId === jobId);
+}
 
 describe('live previews end to end', () => {
   test('Gemini’s drafts are edited into the progress message, then the picture replaces them', async () => {
@@ -57,14 +69,14 @@ describe('live previews end to end', () => {
     expect(world.gemini.requests[0]!.generationConfig?.thinkingConfig?.includeThoughts).toBe(true);
   });
 
-  // Skipped: streamed jobs can stall when chunks come seconds apart (README, Live previews), and
-  // this refine meets that stall under load. Previews are off by default until it is fixed.
-  test.skip('a refine’s progress reply shows the draft too, and becomes the refined picture', async () => {
+  test('a refine’s progress reply shows the draft too, and becomes the refined picture', async () => {
     const h = await world.discord.dispatchCommand('imagine', { prompt: 'a red kite' });
     const picture = await h.waitForOriginal(delivered, 15_000);
-    await world.bot.waitForLog((l) => l.event === 'job.finished');
+    // The picture is visible before the bot has stored it; a reply sent in between is ordinary chat.
+    await pictureStored(picture);
     world.gemini.reset();
-    world.gemini.enqueue({ kind: 'image', thoughtImages: 1, stream: { chunkLatencyMs: 2200 } });
+    // Chunks 4 s apart, as a Gemini that thinks longer sends them.
+    world.gemini.enqueue({ kind: 'image', thoughtImages: 1, stream: { chunkLatencyMs: 4000 } });
     await world.discord.dispatchMessage({ content: 'make it blue', replyTo: picture.id });
     const inThread = (m: MessageRecord) => m.channelId === picture.id && m.author.bot;
     const drafting = await world.discord.waitForMessage(
@@ -75,6 +87,7 @@ describe('live previews end to end', () => {
     const refined = await world.discord.waitForMessage((m) => m.id === drafting.id && delivered(m), 20_000);
     expect(refined.attachments).toHaveLength(1);
     expect(refined.content).not.toMatch(/Draft/);
+    expect(world.gemini.requests[0]).toMatchObject({ route: 'streamGenerateContent', chunks: 3 });
   });
 
   test('a stream broken midway is retried, and the job still delivers the picture', async () => {

@@ -170,6 +170,30 @@ describe('the adapter with previews, against the emulator', () => {
     },
   );
 
+  test('chunks seconds apart still end in the draft and the picture, on both senders', async () => {
+    // Real Gemini can think for seconds between chunks, so nothing on the way (the SDK's reader,
+    // our body transforms, either sender) may need the next one sooner. Both senders at once (the
+    // SDK's fetch without images, ours with one), so the test costs one slow stream, not two.
+    gemini.setDefault({ kind: 'image', thoughtImages: 1, stream: { chunkLatencyMs: 4000 } });
+    const input = await png(8, 8);
+    const runs = [[], [{ mimeType: 'image/png', data: input }]].map(async (images) => {
+      const drafts: InterimImage[] = [];
+      const outcome = await adapter('gemini-3-pro-image', 30_000).generate(
+        { prompt: 'a slow fox', images },
+        { onDraft: (d) => drafts.push(d) },
+      );
+      return { outcome, drafts };
+    });
+    for (const { outcome, drafts } of await Promise.all(runs)) {
+      expect(outcome.kind).toBe('images');
+      expect(drafts).toHaveLength(1);
+    }
+    expect(gemini.requests.map((r) => [r.chunks, r.aborted])).toEqual([
+      [3, false],
+      [3, false],
+    ]);
+  }, 20_000);
+
   test.each([
     ['without input images', false],
     ['with an input image (our own sender)', true],

@@ -186,11 +186,11 @@ describe('hostile inputs, from download to what Gemini gets', () => {
       if (outcome instanceof Error) throw outcome;
       const image = outcome as Awaited<ReturnType<typeof loader.load>>;
       expect(image.mimeType).toBe(c.expect.accepted);
-      // Sent as uploaded: still the downloaded file, never read into memory. Converted: in memory,
-      // and the download is gone.
-      const bytes =
-        image.data instanceof SpooledFile ? readFileSync(image.data.path) : (image.data as Buffer);
-      expect(spooledFiles()).toHaveLength(image.data instanceof SpooledFile ? 1 : 0);
+      // Sent as uploaded: still the downloaded file. Converted: a file of its own, and the download
+      // is gone. Either way it waits for Gemini on disk, never in memory.
+      expect(image.data).toBeInstanceOf(SpooledFile);
+      const bytes = readFileSync((image.data as SpooledFile).path);
+      expect(spooledFiles()).toHaveLength(1);
       const meta = await sharp(bytes).metadata();
       expect([meta.width, meta.height]).toEqual([c.expect.width, c.expect.height]);
       if (c.expect.unchanged) {

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import { modelInfo } from '../../src/core/models.js';
 import { createLoader } from '../../src/images/load.js';
 import { Spool, SpooledFile } from '../../src/images/spool.js';
@@ -106,5 +107,29 @@ describe('inputs sized for the model', () => {
     const { image, bytes } = await load(body, 'tight.jpg');
     expect(image.data).toBeInstanceOf(SpooledFile);
     expect(bytes.equals(body)).toBe(true);
+  });
+
+  test('a converted input waits in a spool file of its own; the download and the encode not chosen are deleted', async () => {
+    // A photo saved as PNG is encoded twice (PNG, then JPEG) and the JPEG kept.
+    const url = server.route(`/sizing-${++n}`, serve(await photo(3000, 2000).png().toBuffer()));
+    const loader = createLoader(policy, { maxSide: 4096 }, spool);
+    const image = await loader.load(url, 'photo.png', undefined, undefined, GEMINI_3);
+    expect(image.mimeType).toBe('image/jpeg');
+    expect(image.data).toBeInstanceOf(SpooledFile);
+    expect(readdirSync(spool.dir)).toEqual([basename((image.data as SpooledFile).path)]);
+    await loader.release([image]);
+    expect(readdirSync(spool.dir)).toEqual([]);
+  });
+
+  test('a converted input that cannot be written to the spool is the bot’s failure, not the sender’s', async () => {
+    const url = server.route(`/sizing-${++n}`, serve(await drawing(3000, 2000).png().toBuffer()));
+    // The download lands in the spool; the converted file would go to a folder that is not there.
+    const paths = [spool.newPath(), join(spool.dir, 'missing', 'converted')];
+    const loader = createLoader(policy, { maxSide: 4096 }, { newPath: () => paths.shift()! });
+    const err = await loader.load(url, 'logo.png', undefined, undefined, GEMINI_3).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/could not write a converted input image/);
+    expect(readdirSync(spool.dir)).toEqual([]);
   });
 });
