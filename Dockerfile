@@ -11,7 +11,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 # glibc malloc keeps a swelling arena per busy thread (libvips uses several); two is sharp's advice.
-ENV NODE_ENV=production DATA_DIR=/data MALLOC_ARENA_MAX=2
+# METRICS_PORT serves /metrics and /healthz; the HEALTHCHECK below needs it.
+ENV NODE_ENV=production DATA_DIR=/data MALLOC_ARENA_MAX=2 METRICS_PORT=9464
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
@@ -20,5 +21,9 @@ COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
+EXPOSE 9464
+# 200 while the gateway is connected and the store answers; node's fetch, as the slim image has no curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || 9464) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node directly, not npm: npm does not pass SIGTERM on, and the bot drains its queue on SIGTERM.
 CMD ["node", "dist/src/index.js"]

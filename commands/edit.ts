@@ -57,7 +57,7 @@ export function editCommand(offered: readonly OfferedModel[]): Command {
           throw new UserError(inputMessages.declaredNotImage(a.name, a.contentType));
         }
       }
-      const choices = readGenerationChoices(interaction, ctx.models, attachments.length);
+      const choices = readGenerationChoices(interaction, ctx.models);
       await submitInteractionJob(ctx, interaction, {
         kind: 'edit',
         prompt,

@@ -26,7 +26,7 @@ export function imagineCommand(offered: readonly OfferedModel[]): Command {
     },
     async execute(interaction, ctx) {
       const prompt = cleanPrompt(interaction.options.getString('prompt', true));
-      const choices = readGenerationChoices(interaction, ctx.models, 0);
+      const choices = readGenerationChoices(interaction, ctx.models);
       await submitInteractionJob(ctx, interaction, { kind: 'imagine', prompt, inputs: [], ...choices });
     },
   };

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Events, type Client } from 'discord.js';
-import { buildCommands } from '../commands/index.js';
+import { Events, Status, type Client } from 'discord.js';
+import { buildCommands, buildMessageCommands } from '../commands/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createDiscordClient } from './discord/client.js';
@@ -24,6 +24,12 @@ import type { Logger } from './logger.js';
 import { LogEvent } from './log-events.js';
 import { openConfiguredStore } from './store/store.js';
 import { JournalResumer } from './discord/resume.js';
+import { BlockedWords } from './core/blocked-words.js';
+import { ModerationLog } from './discord/moderation-log.js';
+import { ServerSettings } from './discord/server-settings.js';
+import { SpendBudgets } from './jobs/budgets.js';
+import { Metrics } from './metrics/metrics.js';
+import { startMetricsServer } from './metrics/server.js';
 
 export interface App {
   readonly ctx: AppContext;
@@ -58,6 +64,7 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
     log,
   });
   const models = new ModelRoster(config.geminiModels, config.geminiModelsSetting);
+  const metrics = new Metrics();
   const gemini = createGeminiAdapter({
     apiKey: config.geminiApiKey,
     models,
@@ -73,6 +80,7 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
     imageType: sniffType,
     log,
     previews: config.previews,
+    metrics,
   });
   const limitBackend = config.redisUrl
     ? redisLimitBackend(config.redisUrl, quotaId, log)
@@ -82,19 +90,50 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
     perDay: config.userDailyLimit,
     backend: limitBackend,
   });
+  const budgets = new SpendBudgets({ backend: limitBackend, botDailyUsd: config.dailyBudgetUsd, log });
+  const client = createDiscordClient(config);
+  const settings = new ServerSettings(
+    store,
+    {
+      offered: config.geminiModels,
+      userDailyLimit: config.userDailyLimit,
+      dailyBudgetUsd: config.dailyBudgetUsd,
+    },
+    log,
+  );
+  const moderationLog = new ModerationLog(client, settings, log);
   const pipeline = new JobPipeline({
     gemini,
     store,
     limits,
+    budgets,
+    metrics,
+    onJobEnded: (report) => moderationLog.jobEnded(report),
     images: createImageLoader(config, spool),
     log,
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
     journal,
   });
-  const ctx: AppContext = { config, log, pipeline, store, models, replyThrottle: new ReplyThrottle() };
-  const client = createDiscordClient(config);
-  attachRouter(client, buildCommands(config.geminiModels), ctx);
+  const gatewayConnected = () => client.ws.status === Status.Ready;
+  metrics.watchQueue(() => pipeline.stats);
+  metrics.watchGateway(gatewayConnected);
+  const ctx: AppContext = {
+    config,
+    log,
+    pipeline,
+    store,
+    models,
+    replyThrottle: new ReplyThrottle(),
+    settings,
+    blockedWords: new BlockedWords(config.blockedWords),
+    limits,
+    budgets,
+    metrics,
+    moderationLog,
+  };
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  attachRouter(client, { slash: buildCommands(config.geminiModels), message: buildMessageCommands() }, ctx);
   const resumer = new JournalResumer({
     client,
     pipeline,
@@ -131,6 +170,20 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
     ctx,
     client,
     async start() {
+      if (config.metricsPort !== undefined) {
+        // First, so a supervisor's health check sees a 503 while the bot connects, not a refusal.
+        metricsServer = await startMetricsServer(config.metricsPort, metrics.registry, {
+          gatewayConnected,
+          storeUsable: async () => {
+            await store.getResult('healthz');
+            return true;
+          },
+        });
+        log.info(
+          { event: LogEvent.metricsListening, port: metricsServer.port },
+          'metrics and health listening',
+        );
+      }
       await checkDiscordReachable(config.discordApiUrl, config.discordToken);
       // Before login: a bot whose every model is gone must not go online (NoUsableModelError).
       await checkOfferedModels(gemini, models, log);
@@ -144,6 +197,7 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
       await client.destroy();
       await gate.stop().catch(() => undefined);
       await limitBackend.close();
+      await metricsServer?.close();
       await store.close();
       spool.close();
       return summary;

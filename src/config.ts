@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ModelSetting, OfferedModel } from './core/model-roster.js';
 import { DEFAULT_MODEL, modelInfo } from './core/models.js';
@@ -46,6 +47,12 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Stream Gemini's answers and show its interim drafts in the progress message. */
   readonly previews: boolean;
+  /** The whole bot's estimated spend per UTC day, in USD; 0: no budget. Also the cap of every server's budget. */
+  readonly dailyBudgetUsd: number;
+  /** Words and phrases refused in every server's prompts (read from BLOCKED_WORDS at start-up). */
+  readonly blockedWords: readonly string[];
+  /** Where /metrics and /healthz listen; undefined: no listener. */
+  readonly metricsPort: number | undefined;
 }
 
 export type ShardSettings =
@@ -80,6 +87,11 @@ const HINTS: Record<string, string> = {
   JOURNAL_LEASE_MS: 'milliseconds from 1000 to 600000, or leave it unset for 15000',
   PREVIEWS:
     'true (stream Gemini’s answers and show its drafts in the progress message) or false (plain requests, no drafts)',
+  DAILY_BUDGET_USD:
+    'US dollars the whole bot may spend per UTC day, such as 5 or 12.50, or leave it unset (or 0) for no budget',
+  BLOCKED_WORDS:
+    'the path of a text file with one blocked word or phrase per line (# starts a comment), or leave it unset',
+  METRICS_PORT: 'a TCP port from 1 to 65535 for /metrics and /healthz, or leave it unset for no listener',
   GEMINI_MODELS: `a comma list of short-name=model entries such as fast=${DEFAULT_MODEL},pro=gemini-3-pro-image; the first is the default`,
 };
 
@@ -220,6 +232,17 @@ const schema = z.object({
   // interrupted members and close its connections.
   SHUTDOWN_GRACE_MS: int(0, 25_000, 25_000),
   PREVIEWS: bool(true),
+  DAILY_BUDGET_USD: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,7}(\.\d{1,6})?$/, 'must be an amount of US dollars such as 5 or 12.50, up to 9999999')
+      .default('0')
+      .transform(Number),
+  ),
+  BLOCKED_WORDS: z.preprocess(emptyToUndefined, z.string().trim().optional()),
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65_535).optional()),
 });
 
 /** '30m', '90s', '2h'; a bare number is minutes. In ms. */
@@ -395,6 +418,7 @@ export function loadConfig(
   for (const id of e.ALLOWED_GUILDS) {
     if (!/^\d{17,20}$/.test(id)) throw new ConfigError([`ALLOWED_GUILDS entry "${id}" is not a server id`]);
   }
+  const blockedWords = e.BLOCKED_WORDS === undefined ? [] : readBlockedWordsFile(e.BLOCKED_WORDS);
   const models = e.GEMINI_MODELS ?? [
     Object.freeze({
       name: modelInfo(e.GEMINI_MODEL ?? DEFAULT_MODEL).known
@@ -442,5 +466,39 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     previews: e.PREVIEWS,
+    dailyBudgetUsd: e.DAILY_BUDGET_USD,
+    blockedWords: Object.freeze(blockedWords),
+    metricsPort: e.METRICS_PORT,
   });
 }
+
+/** The BLOCKED_WORDS file: one word or phrase a line; blank lines and # comments are skipped. */
+function readBlockedWordsFile(path: string): string[] {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable by this user'
+          : `cannot be read (${code ?? 'error'})`;
+    throw new ConfigError([`BLOCKED_WORDS file ${path} ${why} (set it to ${HINTS.BLOCKED_WORDS})`]);
+  }
+  const words = content
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line.length > 0);
+  const tooLong = words.find((w) => w.length > MAX_BLOCKED_WORD);
+  if (tooLong !== undefined) {
+    throw new ConfigError([
+      `BLOCKED_WORDS file ${path}: "${tooLong.slice(0, 40)}…" is longer than ${MAX_BLOCKED_WORD} characters`,
+    ]);
+  }
+  return words;
+}
+
+/** The longest blocked word or phrase, in the file and in a server's list alike. */
+export const MAX_BLOCKED_WORD = 100;

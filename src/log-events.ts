@@ -10,6 +10,14 @@ export const LogEvent = {
   jobLost: 'job.lost',
   /** Tokens, searches and estimated cost of a job that reached Gemini (also in the job_costs table). */
   jobCost: 'job.cost',
+  /** A daily budget (the bot's or a server's) is spent; said once per budget per day. */
+  budgetSpent: 'budget.spent',
+  /** A stored server settings row did not pass its checks; the bad fields use their defaults. */
+  settingsBroken: 'settings.broken',
+  /** A prompt was refused for a blocked word before anything was spent. */
+  promptBlocked: 'prompt.blocked',
+  /** The /metrics and /healthz listener is up (its port is on the line). */
+  metricsListening: 'metrics.listening',
   gatewayDisconnected: 'gateway.disconnected',
   gatewayResumed: 'gateway.resumed',
   /** Discord closed the gateway for good; the operator must fix something (the line says what). */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -246,5 +249,43 @@ describe('loadConfig', () => {
       expect((err as Error).message).not.toContain('short-secret');
       expect((err as Error).message).not.toContain(base.GEMINI_API_KEY);
     }
+  });
+});
+
+describe('operator settings: budget, blocked words, metrics', () => {
+  test('unset, there is no budget, no blocked word and no metrics listener', () => {
+    expect(loadConfig(base)).toMatchObject({ dailyBudgetUsd: 0, blockedWords: [], metricsPort: undefined });
+  });
+
+  test('a budget, a port and a blocked-words file are read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'words-'));
+    try {
+      writeFileSync(join(dir, 'words.txt'), '# comment\nkraken  # trailing comment\n\n  sea serpent \n');
+      expect(
+        loadConfig({
+          ...base,
+          DAILY_BUDGET_USD: '12.50',
+          METRICS_PORT: '9464',
+          BLOCKED_WORDS: join(dir, 'words.txt'),
+        }),
+      ).toMatchObject({ dailyBudgetUsd: 12.5, metricsPort: 9464, blockedWords: ['kraken', 'sea serpent'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [
+      { DAILY_BUDGET_USD: 'ten' },
+      /^DAILY_BUDGET_USD is not valid: must be an amount of US dollars such as 5 or 12.50/,
+    ],
+    [{ DAILY_BUDGET_USD: '-3' }, /^DAILY_BUDGET_USD is not valid/],
+    [{ METRICS_PORT: '70000' }, /^METRICS_PORT is not valid: must be at most 65535/],
+    [
+      { BLOCKED_WORDS: '/nonexistent/words.txt' },
+      /^BLOCKED_WORDS file \/nonexistent\/words.txt does not exist/,
+    ],
+  ])('%o is refused with a readable line', (env, line) => {
+    expect(problems({ ...base, ...env })[0]).toMatch(line);
   });
 });

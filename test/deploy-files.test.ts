@@ -35,4 +35,15 @@ describe('what an operator copies', () => {
     });
     expect(config.dataDir).toBe('./data');
   });
+
+  test('the container image exposes its metrics port and checks /healthz on it', () => {
+    const port = /^ENV .*\bMETRICS_PORT=(\d+)\b/m.exec(dockerfile)?.[1];
+    expect(port).toBeDefined();
+    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
+    expect(
+      loadConfig({ ...envExample, DISCORD_TOKEN: 'x'.repeat(40), GEMINI_API_KEY: 'k'.repeat(20) })
+        .metricsPort,
+    ).toBeUndefined();
+  });
 });

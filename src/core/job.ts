@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
+import type { JobControls, ReplayInput } from './controls.js';
 import type { Grounding } from './generation.js';
 import type { DeliverableImage, DraftImage } from './images.js';
 import type { ImageSize, ThinkingLevel } from './models.js';
@@ -13,7 +14,13 @@ export type JobKind = 'imagine' | 'edit' | 'refine';
  */
 export type InputRef =
   | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'message-image'; readonly channelId: string; readonly messageId: string };
+  | {
+      readonly kind: 'message-image';
+      readonly channelId: string;
+      readonly messageId: string;
+      /** Which of the message's images (from 0); unset: the first. */
+      readonly index?: number | undefined;
+    };
 
 /** An image the job needs, fetched only when the job starts (queued jobs hold no bytes). */
 export interface InputSource {
@@ -23,6 +30,8 @@ export interface InputSource {
   url(): Promise<string>;
   /** How to find it again after a crash; a source without one makes its job unjournaled. */
   readonly ref?: InputRef | undefined;
+  /** Where the image can be found again later, for the result's controls; unset: nowhere. */
+  readonly replay?: ReplayInput | undefined;
 }
 
 /**
@@ -41,6 +50,8 @@ export type TargetRef =
       readonly userId: string;
       readonly prompt: string;
       readonly uploadLimit: number;
+      /** The reply was ephemeral: the result stays out of the channel (InteractionTargetOptions). */
+      readonly private?: boolean | undefined;
     }
   | {
       readonly kind: 'message';
@@ -114,6 +125,8 @@ export interface JobRequest {
   readonly userId: string;
   readonly guildId: string | null;
   readonly channelId: string;
+  /** The channel a thread is in, for the server's channel rules. */
+  readonly parentChannelId?: string | undefined;
   readonly prompt: string;
   readonly inputs: readonly InputSource[];
   readonly refine?: RefineContext | undefined;
@@ -123,6 +136,28 @@ export interface JobRequest {
   readonly aspectRatio?: string | undefined;
   readonly thinkingLevel?: ThinkingLevel | undefined;
   readonly search?: boolean | undefined;
+  /** Set when the result gets controls (buttons): the store keeps the request under this id. */
+  readonly controls?: JobControls | undefined;
+  /** The member's roles in the server (for role-only models and sizes); empty in DMs. */
+  readonly memberRoles?: readonly string[] | undefined;
+  /** Answer only the member who asked (a channel the server keeps results out of). */
+  readonly private?: boolean | undefined;
+}
+
+/** What the admission door found out about a job's server: its own limits, within the operator's. */
+export interface AdmissionPolicy {
+  /** Pictures per member per UTC day in this server; undefined: the operator's USER_DAILY_LIMIT. */
+  readonly dailyPictureLimit?: number | undefined;
+  /** The server's daily budget in USD; undefined: only the bot's. */
+  readonly guildDailyBudgetUsd?: number | undefined;
+}
+
+/** How a job ended, for whoever watches (the moderation log). */
+export interface JobReport {
+  readonly job: Job;
+  readonly result: JobResult['kind'];
+  /** Where its pictures are, when it delivered some. */
+  readonly delivered: DeliveredMessage | undefined;
 }
 
 /** An admitted request with its identity and the place its answers go. */

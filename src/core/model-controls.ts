@@ -1,5 +1,5 @@
 import { text } from '../text/catalogue.js';
-import { modelInfo, type ImageSize, type ThinkingLevel } from './models.js';
+import { IMAGE_SIZES, modelInfo, type ImageSize, type ThinkingLevel } from './models.js';
 
 /** The knobs a member can turn on one request; every one is optional. */
 export interface RequestControls {
@@ -43,4 +43,25 @@ export function checkControls(model: string, controls: RequestControls): string 
       : text('options.noThinking', { model });
   }
   return undefined;
+}
+
+/** The sizes Upscale re-renders at, from the smaller up. */
+export const UPSCALE_SIZES = ['2K', '4K'] as const satisfies readonly ImageSize[];
+export type UpscaleSize = (typeof UPSCALE_SIZES)[number];
+
+/**
+ * The sizes a picture made at `made` (1K when none was asked for) can be upscaled to: the larger
+ * ones some offered model makes. Empty when none can, and then Upscale is not offered at all.
+ */
+export function upscaleSizes(offered: readonly string[], made: ImageSize | undefined): UpscaleSize[] {
+  const from = IMAGE_SIZES.indexOf(made ?? '1K');
+  return UPSCALE_SIZES.filter(
+    (size) => IMAGE_SIZES.indexOf(size) > from && offered.some((m) => modelInfo(m).sizes.includes(size)),
+  );
+}
+
+/** The model an upscale goes to: the picture's own when it is offered and makes the size, else the first that does. */
+export function upscaleModel(offered: readonly string[], own: string, size: UpscaleSize): string | undefined {
+  const makes = (m: string) => modelInfo(m).sizes.includes(size);
+  return offered.includes(own) && makes(own) ? own : offered.find(makes);
 }

@@ -95,3 +95,55 @@ export interface CostLog {
   recordJobCost(record: JobCostRecord): Promise<void>;
   costTotals(query: CostQuery): Promise<CostTotals>;
 }
+
+/** The /usage view of the recorded costs. */
+export interface UsageReport {
+  /** A server's members by estimated spend, dearest first (then by pictures, then by id). */
+  topMembers(query: TopMembersQuery): Promise<MemberTotals[]>;
+}
+
+/** Each server's /settings, kept as the JSON text core/guild-settings.ts reads and checks. */
+export interface GuildSettingsLog {
+  /** The stored row, unchecked; undefined when the server never changed a setting. */
+  guildSettings(guildId: string): Promise<string | undefined>;
+  saveGuildSettings(guildId: string, settings: string, at: number): Promise<void>;
+}
+
+/** One budget a reservation is checked against: `bot` or `guild:<id>`, and its limit. */
+export interface SpendClaim {
+  readonly scope: string;
+  /** Micro-dollars for the day; 0: no limit (the spend is still counted). */
+  readonly limitMicros: number;
+}
+
+export type SpendReservation = { readonly ok: true } | { readonly ok: false; readonly full: string };
+
+/**
+ * Estimated spend per budget per UTC day, in micro-dollars: reservations of jobs in flight plus
+ * what ended jobs settled at. The in-process limit backend keeps it in the store.
+ */
+export interface SpendLedger {
+  /**
+   * Adds `micros` to every claim's scope for the day unless that would take one past its limit,
+   * in one atomic step across all of them; else changes nothing and names the full one.
+   */
+  reserveSpend(claims: readonly SpendClaim[], day: string, micros: number): Promise<SpendReservation>;
+  /** Adds (or, negative, gives back) micro-dollars to each scope for the day. */
+  addSpend(scopes: readonly string[], day: string, micros: number): Promise<void>;
+  spent(scope: string, day: string): Promise<number>;
+}
+
+/** One member's share of a server's recorded jobs, for /usage. */
+export interface MemberTotals {
+  readonly userId: string;
+  readonly jobs: number;
+  readonly imagesDelivered: number;
+  readonly costUsd: number;
+}
+
+export interface TopMembersQuery {
+  readonly guildId: string;
+  readonly period: 'day' | 'month';
+  readonly at: number;
+  readonly limit: number;
+}

@@ -1,6 +1,9 @@
 import type {
+  ApplicationCommandType,
   ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { AppContext } from '../context.js';
 
@@ -8,4 +11,12 @@ import type { AppContext } from '../context.js';
 export interface Command {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, ctx: AppContext): Promise<void>;
+}
+
+/** A message context-menu command (right-click a message -> Apps): its API JSON and what it does. */
+export interface MessageCommand {
+  readonly data: RESTPostAPIContextMenuApplicationCommandsJSONBody & {
+    readonly type: ApplicationCommandType.Message;
+  };
+  execute(interaction: MessageContextMenuCommandInteraction, ctx: AppContext): Promise<void>;
 }

@@ -2,6 +2,7 @@ import {
   AttachmentBuilder,
   DiscordAPIError,
   InteractionWebhook,
+  MessageFlags,
   RESTJSONErrorCodes,
   type Client,
   type InteractionEditReplyOptions,
@@ -32,8 +33,9 @@ import {
 import { NO_PINGS } from './no-pings.js';
 import { channelPlace, dmPlace, parentPlace, toFiles } from './places.js';
 import type { JobInteraction } from './submit.js';
-import { resultComponents } from './grounding-links.js';
-import { renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
+import { MAX_LINK_ROWS, resultComponents } from './grounding-links.js';
+import { CONTROL_ROWS, controlRows, type ResultControls } from './controls/rows.js';
+import { altText, renderNotPosted, renderProgress, renderRestNotPosted, renderResult } from './render.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const MAX_FILES_PER_MESSAGE = 10;
@@ -87,11 +89,21 @@ const isDeadToken = (err: unknown) => err instanceof DiscordAPIError && DEAD_TOK
 const isGone = (err: unknown) =>
   err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage;
 
-function layoutOf(result: JobResult, prompt: string, userId: string): Layout {
+/** A result as messages: the words, the pictures in groups, and under the first the links and the buttons. */
+function layoutOf(
+  result: JobResult,
+  prompt: string,
+  userId: string,
+  controls: ResultControls | undefined,
+): Layout {
+  const groups = result.kind === 'images' ? groupFiles(result.images) : [];
+  const buttons = controls && groups[0] ? controlRows(controls, groups[0].length) : [];
+  const linkRows = buttons.length > 0 ? MAX_LINK_ROWS + 1 - CONTROL_ROWS : MAX_LINK_ROWS;
   return {
-    content: renderResult(result, prompt, userId),
-    components: resultComponents(result),
-    groups: result.kind === 'images' ? groupFiles(result.images) : [],
+    content: renderResult(result, prompt, userId, linkRows),
+    components: [...resultComponents(result, linkRows), ...buttons],
+    groups,
+    altText: altText(prompt),
     notPosted: (problem) => renderNotPosted(prompt, userId, problem),
     restNotPosted: renderRestNotPosted,
   };
@@ -104,8 +116,9 @@ async function deliverDown(
   log: Logger,
   userId: string,
   onVisible: OnVisible | undefined,
+  onPosted: ((path: string) => void) | undefined,
 ): Promise<DeliveredMessage | undefined> {
-  const chain = new FallbackChain(places, log);
+  const chain = new FallbackChain(places, log, onPosted);
   try {
     return await sendLayout(chain, layout, log, onVisible);
   } catch (err) {
@@ -117,6 +130,17 @@ async function deliverDown(
     }
     throw err;
   }
+}
+
+export interface InteractionTargetOptions {
+  readonly now?: () => number;
+  /**
+   * The reply was deferred ephemeral: a follow-up is ephemeral too, and the result never goes to
+   * the channel (the server keeps pictures out of it); a DM is still private.
+   */
+  readonly private?: boolean;
+  /** Told the path of every message posted (for the deliveries metric). */
+  readonly onPosted?: (path: string) => void;
 }
 
 /**
@@ -132,6 +156,8 @@ export interface ReplyHandle {
   readonly client: Client;
   readonly createdTimestamp: number;
   readonly attachmentSizeLimit: number;
+  /** A component's interaction: the message its button is under. */
+  readonly message?: { readonly id: string } | null | undefined;
   editReply(options: InteractionEditReplyOptions): Promise<Message>;
   followUp(options: InteractionReplyOptions): Promise<Message>;
 }
@@ -165,6 +191,7 @@ export class InteractionTarget implements DeliveryTarget {
   readonly uploadLimit: number;
   private tokenDead = false;
   private replyGone = false;
+  private readonly now: () => number;
 
   readonly ref: TargetRef;
 
@@ -174,8 +201,11 @@ export class InteractionTarget implements DeliveryTarget {
     private readonly log: Logger,
     /** Resolves to whether the reply was deferred; every edit waits for it. */
     private readonly deferred: Promise<boolean> = Promise.resolve(true),
-    private readonly now: () => number = Date.now,
+    /** The buttons the result's picture gets; none without. */
+    private readonly controls?: ResultControls,
+    private readonly options: InteractionTargetOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.uploadLimit = interaction.attachmentSizeLimit || DEFAULT_UPLOAD_LIMIT;
     this.ref = {
       kind: 'interaction',
@@ -186,6 +216,7 @@ export class InteractionTarget implements DeliveryTarget {
       userId: interaction.user.id,
       prompt,
       uploadLimit: this.uploadLimit,
+      ...(options.private ? { private: true } : {}),
     };
   }
 
@@ -211,7 +242,14 @@ export class InteractionTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const userId = this.interaction.user.id;
-    return deliverDown(this.places(), layoutOf(result, this.prompt, userId), this.log, userId, onVisible);
+    return deliverDown(
+      this.places(),
+      layoutOf(result, this.prompt, userId, this.controls),
+      this.log,
+      userId,
+      onVisible,
+      this.options.onPosted,
+    );
   }
 
   private places(): Place[] {
@@ -224,6 +262,8 @@ export class InteractionTarget implements DeliveryTarget {
       return found;
     };
     const viaToken = { credential: 'interaction token', inThread };
+    // A button's result answers the picture it was pressed under, in the channel as in the reply.
+    const replyTo = i.message?.id;
     return [
       {
         ...viaToken,
@@ -233,7 +273,7 @@ export class InteractionTarget implements DeliveryTarget {
         post: (m) =>
           i.editReply({
             content: m.content,
-            files: toFiles(m.images),
+            files: toFiles(m),
             components: [...(m.components ?? [])],
             allowedMentions: NO_PINGS,
           }),
@@ -245,13 +285,15 @@ export class InteractionTarget implements DeliveryTarget {
         post: (m) =>
           i.followUp({
             content: m.content,
-            files: toFiles(m.images),
+            files: toFiles(m),
             ...(m.components ? { components: [...m.components] } : {}),
+            ...(this.options.private ? { flags: MessageFlags.Ephemeral } : {}),
             allowedMentions: NO_PINGS,
           }),
       },
-      channelPlace('channel', channel, userId),
-      parentPlace(channel, userId),
+      ...(this.options.private
+        ? []
+        : [channelPlace('channel', channel, userId, { replyTo }), parentPlace(channel, userId)]),
       dmPlace(i.client, userId, i.channelId ?? ''),
     ];
   }
@@ -273,6 +315,8 @@ export class MessageTarget implements DeliveryTarget {
     private readonly userId: string,
     readonly uploadLimit: number,
     private readonly log: Logger,
+    private readonly controls?: ResultControls,
+    private readonly onPosted?: (path: string) => void,
   ) {}
 
   get ref(): TargetRef {
@@ -303,8 +347,8 @@ export class MessageTarget implements DeliveryTarget {
   }
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
-    const layout = layoutOf(result, this.prompt, this.userId);
-    return deliverDown(this.places(), layout, this.log, this.userId, onVisible);
+    const layout = layoutOf(result, this.prompt, this.userId, this.controls);
+    return deliverDown(this.places(), layout, this.log, this.userId, onVisible, this.onPosted);
   }
 
   private places(): Place[] {
@@ -319,7 +363,7 @@ export class MessageTarget implements DeliveryTarget {
         post: (m) =>
           this.placeholder!.edit({
             content: m.content,
-            files: toFiles(m.images),
+            files: toFiles(m),
             attachments: [],
             components: [...(m.components ?? [])],
             allowedMentions: NO_PINGS,

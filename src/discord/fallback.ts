@@ -16,8 +16,10 @@ export interface Outgoing {
   readonly images: readonly DeliverableImage[];
   /** The result's first message: it may edit the reply and mention the member; later groups do not. */
   readonly first: boolean;
-  /** Rows under the first message (grounding links); later groups have none. */
+  /** Rows under the first message (grounding links, the result's buttons); later groups have none. */
   readonly components?: readonly MessageRow[] | undefined;
+  /** Every picture's description for screen readers. */
+  readonly altText: string;
 }
 
 export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -112,6 +114,8 @@ export class FallbackChain {
   constructor(
     private readonly places: readonly Place[],
     private readonly log: Logger,
+    /** Told the name of the place of every message posted. */
+    private readonly onPosted?: (place: string) => void,
   ) {}
 
   /**
@@ -146,7 +150,9 @@ export class FallbackChain {
         continue;
       }
       try {
-        return { message: await place.post(message), place, withImages };
+        const posted = { message: await place.post(message), place, withImages };
+        this.onPosted?.(place.name);
+        return posted;
       } catch (err) {
         this.failed(place, err, withImages);
       }
@@ -199,6 +205,7 @@ export interface Layout {
   readonly content: string;
   readonly components: readonly MessageRow[];
   readonly groups: readonly (readonly DeliverableImage[])[];
+  readonly altText: string;
   /** The words that replace the first message when its images cannot be posted anywhere. */
   notPosted(problem: UploadProblem): string;
   /** The words that stand for the later groups when they cannot be posted. */
@@ -229,12 +236,19 @@ export async function sendLayout(
     const remaining = groups.slice(i).reduce((n, g) => n + g.length, 0);
     const posted = await chain.post(
       isFirst
-        ? { content: layout.content, images, first: true, components: layout.components }
-        : { images, first: false },
+        ? {
+            content: layout.content,
+            images,
+            first: true,
+            components: layout.components,
+            altText: layout.altText,
+          }
+        : { images, first: false, altText: layout.altText },
       (problem) => ({
         content: isFirst ? layout.notPosted(problem) : layout.restNotPosted(remaining, problem),
         images: [],
         first: isFirst,
+        altText: layout.altText,
         ...(isFirst ? { components: layout.components } : {}),
       }),
     );

@@ -4,7 +4,6 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { JobRequest } from '../core/job.js';
-import { checkControls } from '../core/model-controls.js';
 import type { OfferedModel, ModelRoster } from '../core/model-roster.js';
 import { IMAGE_SIZES, modelInfo, offeredRatios, offeredSizes, type ImageSize } from '../core/models.js';
 import { UserError } from '../errors.js';
@@ -81,18 +80,16 @@ export function generationOptions(
 }
 
 /**
- * Reads the generation options back, checks them against the chosen model and refuses, before
- * anything is queued, a combination that model cannot make (saying what it can).
+ * Reads the generation options back as the member chose them (unset ones left unset: the server's
+ * defaults fill them in at the door, which also checks the combination against the model).
  */
 export function readGenerationChoices(
   interaction: ChatInputCommandInteraction,
   roster: ModelRoster,
-  referenceCount: number,
 ): GenerationChoices {
   const name = interaction.options.getString('model');
   const chosen = name === null ? undefined : roster.byName(name);
   if (name !== null && !chosen) throw new UserError(text('options.modelGone', { name }));
-  const model = chosen?.model ?? roster.defaultModel;
   const size = interaction.options.getString('size');
   const imageSize =
     size !== null && (IMAGE_SIZES as readonly string[]).includes(size) ? (size as ImageSize) : undefined;
@@ -100,20 +97,5 @@ export function readGenerationChoices(
   const quality = interaction.options.getString('quality');
   const thinkingLevel = quality === 'fast' || quality === 'best' ? QUALITY[quality] : undefined;
   const search = interaction.options.getBoolean('search') ?? undefined;
-  const problem = checkControls(model, {
-    imageSize,
-    aspectRatio,
-    referenceCount,
-    search,
-    // Quality is a wish, not a requirement: a model without levels simply ignores it.
-    thinkingLevel: modelInfo(model).thinkingLevels.length > 0 ? thinkingLevel : undefined,
-  });
-  if (problem) throw new UserError(problem);
-  return {
-    model,
-    imageSize,
-    aspectRatio,
-    thinkingLevel: modelInfo(model).thinkingLevels.length > 0 ? thinkingLevel : undefined,
-    search: search || undefined,
-  };
+  return { model: chosen?.model, imageSize, aspectRatio, thinkingLevel, search: search || undefined };
 }

@@ -98,8 +98,11 @@ function hostOf(url: string): string {
   return new URL(url).hostname.replace(/^www\./, '');
 }
 
-/** The link buttons for a grounded answer, within Discord's limits, and how many did not fit. */
-export function groundingLinks(grounding: Grounding | undefined): GroundingLinks {
+/**
+ * The link buttons for a grounded answer, within Discord's limits and `maxRows` (fewer when the
+ * result's own buttons need more than one row), and how many did not fit.
+ */
+export function groundingLinks(grounding: Grounding | undefined, maxRows = MAX_LINK_ROWS): GroundingLinks {
   if (!grounding) return NONE;
   const queries = [...new Set(grounding.queries.map((q) => q.trim()).filter(Boolean))].map((q) =>
     button(linkLabel(q, '🔎 '), searchLink(q)),
@@ -113,9 +116,11 @@ export function groundingLinks(grounding: Grounding | undefined): GroundingLinks
     const label = linkLabel(source.title ?? '') || linkLabel(hostOf(url));
     sources.push(button(label, url));
   }
-  const queryRows = Math.min(MAX_QUERY_ROWS, Math.ceil(queries.length / BUTTONS_PER_ROW));
+  const rows = Math.min(maxRows, MAX_LINK_ROWS);
+  // Searches take at most two rows and leave sources at least one.
+  const queryRows = Math.min(MAX_QUERY_ROWS, rows - 1, Math.ceil(queries.length / BUTTONS_PER_ROW));
   const shownQueries = queries.slice(0, queryRows * BUTTONS_PER_ROW);
-  const shownSources = sources.slice(0, (MAX_LINK_ROWS - queryRows) * BUTTONS_PER_ROW);
+  const shownSources = sources.slice(0, (rows - queryRows) * BUTTONS_PER_ROW);
   return {
     rows: [...rowsOf(shownQueries), ...rowsOf(shownSources)],
     queriesShown: shownQueries.length,
@@ -128,14 +133,14 @@ export function groundingLinks(grounding: Grounding | undefined): GroundingLinks
 const groundingOf = (result: JobResult): Grounding | undefined =>
   result.kind === 'images' || result.kind === 'text' ? result.grounding : undefined;
 
-/** The components a result's message carries: the grounding links, or none. */
-export function resultComponents(result: JobResult): LinkRow[] {
-  return [...groundingLinks(groundingOf(result)).rows];
+/** The grounding links a result's message carries, in at most `maxRows` rows, or none. */
+export function resultComponents(result: JobResult, maxRows = MAX_LINK_ROWS): LinkRow[] {
+  return [...groundingLinks(groundingOf(result), maxRows).rows];
 }
 
 /** The small lines under a grounded result: that Google Search was used, and what did not fit. */
-export function groundingNote(result: JobResult): string {
-  const links = groundingLinks(groundingOf(result));
+export function groundingNote(result: JobResult, maxRows = MAX_LINK_ROWS): string {
+  const links = groundingLinks(groundingOf(result), maxRows);
   if (links.rows.length === 0) return '';
   const lines = [`-# ${text('grounding.note')}`];
   if (links.queriesHidden > 0)

@@ -1,15 +1,14 @@
 import { AttachmentBuilder, type Client, type SendableChannels } from 'discord.js';
 import type { DeliverableImage } from '../core/images.js';
-import { text } from '../text/catalogue.js';
 import { PlaceUnavailable, type Place } from './fallback.js';
 import { NO_PINGS, pingOnly } from './no-pings.js';
 import { withDmIntro } from './render.js';
 
 // The places a result can go with the bot's own token: channels, threads' parents, the member's DMs.
 
-/** Files as discord.js uploads them, each with its alt text. */
-export const toFiles = (images: readonly DeliverableImage[]) =>
-  images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: text('fit.altText') }));
+/** A message's files as discord.js uploads them, each with its alt text. */
+export const toFiles = (m: { readonly images: readonly DeliverableImage[]; readonly altText: string }) =>
+  m.images.map((i) => new AttachmentBuilder(i.data, { name: i.filename, description: m.altText }));
 
 /**
  * A channel the bot posts in with its own token. The first message mentions its member, and only
@@ -29,7 +28,7 @@ export function channelPlace(
       resolved = await channel();
       return resolved.send({
         content: m.content,
-        files: toFiles(m.images),
+        files: toFiles(m),
         ...(m.components ? { components: [...m.components] } : {}),
         allowedMentions: m.first && opts.ping !== false ? pingOnly(userId) : NO_PINGS,
         ...(m.first && opts.replyTo
@@ -65,7 +64,7 @@ export function dmPlace(client: Client, userId: string, channelId: string): Plac
     post: (m) =>
       client.users.send(userId, {
         content: m.first ? withDmIntro(m.content, channelId) : m.content,
-        files: toFiles(m.images),
+        files: toFiles(m),
         allowedMentions: NO_PINGS,
       }),
   };

@@ -11,7 +11,7 @@ import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
 import { maxReferenceImages } from '../core/models.js';
 import type { Logger } from '../logger.js';
-import { attachmentSource, isImageAttachment, messageImageSource } from './attachments.js';
+import { isImageAttachment, messageImages, messageImageSource, pictureSource } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
 import { text } from '../text/catalogue.js';
@@ -31,7 +31,7 @@ function uploadLimitFor(message: Message): number {
 }
 
 /** A thread is named after the conversation's first prompt, as plain text (no link syntax). */
-function threadName(rootPrompt: string): string {
+export function threadName(rootPrompt: string): string {
   const plain = oneLine(rootPrompt.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1'));
   return shorten(plain, THREAD_NAME_MAX) || text('refine.threadName');
 }
@@ -42,31 +42,51 @@ function botPermissions(message: Message, channel: Message['channel']) {
   return me && 'permissionsFor' in channel ? channel.permissionsFor(me) : null;
 }
 
-/** Opens (or finds) the thread on the bot's picture; falls back to the channel when it cannot. */
+/**
+ * Opens (or finds) the thread on the bot's picture; falls back to the picture's channel when it
+ * cannot: no permission to make threads, a message Discord will not start one on.
+ */
+export async function threadOnPicture(
+  picture: Message,
+  parent: ResultRecord,
+  name: string,
+  log: Logger,
+): Promise<SendableChannels> {
+  const channel = picture.channel as SendableChannels;
+  const perms = botPermissions(picture, picture.channel);
+  const canThread =
+    perms?.has(PermissionFlagsBits.CreatePublicThreads) &&
+    perms.has(PermissionFlagsBits.SendMessagesInThreads);
+  if (!canThread || !picture.guild || picture.channel.isThread()) return channel;
+  try {
+    if (picture.thread) return picture.thread;
+    return await picture.startThread({ name, autoArchiveDuration: 1440 });
+  } catch (err) {
+    if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {
+      const existing = await picture.client.channels.fetch(parent.messageId);
+      if (existing?.isSendable()) return existing;
+    }
+    log.warn({ err, messageId: parent.messageId }, 'could not start a thread; refining in the channel');
+    return channel;
+  }
+}
+
+/** The thread on the picture a member replied to; their channel when the picture cannot be had. */
 async function threadFor(
   message: Message,
   parent: ResultRecord,
   name: string,
   log: Logger,
 ): Promise<SendableChannels> {
-  const channel = message.channel as SendableChannels;
   const perms = botPermissions(message, message.channel);
-  const canThread =
-    perms?.has(PermissionFlagsBits.CreatePublicThreads) &&
-    perms.has(PermissionFlagsBits.SendMessagesInThreads);
-  if (!canThread || !message.guild) return channel;
-  try {
-    const picture = await message.fetchReference();
-    if (picture.thread) return picture.thread;
-    return await picture.startThread({ name, autoArchiveDuration: 1440 });
-  } catch (err) {
-    if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {
-      const existing = await message.client.channels.fetch(parent.messageId);
-      if (existing?.isSendable()) return existing;
-    }
-    log.warn({ err, messageId: parent.messageId }, 'could not start a thread; refining in the channel');
-    return channel;
+  if (!perms?.has(PermissionFlagsBits.CreatePublicThreads) || !message.guild) {
+    return message.channel as SendableChannels;
   }
+  const picture = await message.fetchReference().catch((err: unknown) => {
+    log.warn({ err, messageId: parent.messageId }, 'could not fetch the picture; refining in the channel');
+    return undefined;
+  });
+  return picture ? threadOnPicture(picture, parent, name, log) : (message.channel as SendableChannels);
 }
 
 /** Handles a message that may ask to refine one of the bot's pictures. */
@@ -110,7 +130,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   }
 
   const prompt = cleanPrompt(instruction || 'Refine this picture.');
-  const extra = [...message.attachments.values()].filter(isImageAttachment);
+  const extra = messageImages(message);
   // The picture being refined is one of the model's input images too.
   const room = maxReferenceImages(ctx.models.defaultModel) - 1;
   if (extra.length > room) {
@@ -133,22 +153,35 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       userId: message.author.id,
       guildId: message.guildId,
       channelId: message.channelId,
+      parentChannelId: message.channel.isThread() ? (message.channel.parentId ?? undefined) : undefined,
+      memberRoles: message.member ? [...message.member.roles.cache.keys()] : [],
       prompt,
-      inputs: extra.map(attachmentSource),
+      // Back to the model that made the picture: its thought signatures are its own.
+      model: ctx.models.isOffered(parent.model) ? parent.model : undefined,
+      inputs: extra.map((_, i) => messageImageSource(message, i)),
       refine: {
         parentMessageId: parent.messageId,
-        previous: messageImageSource(message.client, parent.channelId, parent.messageId),
+        previous: pictureSource(message.client, parent, 0),
         history: lineage.map((r) => ({ prompt: r.prompt, modelParts: r.modelParts })),
       },
     },
-    messageOrigin(message, ctx, async ({ log }) => {
+    messageOrigin(message, ctx, prompt, async ({ log, controls, onPosted }) => {
       const channel =
         decision.placement === 'new-thread'
           ? await threadFor(message, parent, threadName((lineage[0] ?? parent).prompt), log)
           : (message.channel as SendableChannels);
       // In the thread the result answers the member's message; in a new thread there is nothing to answer.
       const replyTo = channel.id === message.channelId ? message.id : undefined;
-      return new MessageTarget(channel, replyTo, prompt, message.author.id, uploadLimitFor(message), log);
+      return new MessageTarget(
+        channel,
+        replyTo,
+        prompt,
+        message.author.id,
+        uploadLimitFor(message),
+        log,
+        controls,
+        onPosted,
+      );
     }),
   );
 }

@@ -8,9 +8,7 @@ async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   const config = loadConfigFromEnvironment({ requireGemini: false });
   const { count, names, applicationName, scope } = await registerCommands(config);
-  console.log(
-    `Registered ${count} commands (${names.map((n) => `/${n}`).join(', ')}) for ${applicationName} in ${scope}.`,
-  );
+  console.log(`Registered ${count} commands (${names.join(', ')}) for ${applicationName} in ${scope}.`);
 }
 
 main().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { escapeMarkdown } from 'discord.js';
 import type { JobResult, JobStatus } from '../core/job.js';
 import { text } from '../text/catalogue.js';
 import { shorten } from '../text/length.js';
-import { groundingNote } from './grounding-links.js';
+import { groundingNote, MAX_LINK_ROWS } from './grounding-links.js';
 import { oneLine } from './prompt.js';
 import type { UploadProblem } from './fallback.js';
 
@@ -75,14 +75,19 @@ export function promptOfResult(content: string): string | undefined {
   return match[1].replace(/\\([^\w\s])/g, '$1').replace(/\u200b/g, '');
 }
 
-/** The words of a finished job; files travel beside them. */
-export function renderResult(result: JobResult, prompt: string, userId: string): string {
+/** The words of a finished job; files travel beside them, and grounding links in `linkRows` rows. */
+export function renderResult(
+  result: JobResult,
+  prompt: string,
+  userId: string,
+  linkRows = MAX_LINK_ROWS,
+): string {
   const echo = echoPrompt(prompt);
   switch (result.kind) {
     case 'images': {
       const notes = [...result.images.flatMap((i) => (i.note ? [i.note] : [])), ...(result.notes ?? [])]
         .map((note) => `-# ${note}`)
-        .concat(groundingNote(result))
+        .concat(groundingNote(result, linkRows))
         .filter(Boolean)
         .join('\n');
       const words = result.text ? quote(inertText(result.text)) : '';
@@ -92,7 +97,7 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
       return fit(
         text('result.text', { prompt: echo }),
         quote(inertText(result.text)),
-        [text('result.textHint'), groundingNote(result)].filter(Boolean).join('\n'),
+        [text('result.textHint'), groundingNote(result, linkRows)].filter(Boolean).join('\n'),
       );
     case 'refused':
       return fit(
@@ -106,6 +111,11 @@ export function renderResult(result: JobResult, prompt: string, userId: string):
         text('result.failedRequest', { prompt: echo }),
       );
   }
+}
+
+/** A picture's description for screen readers: the prompt, one line, within Discord's 1024 characters. */
+export function altText(prompt: string): string {
+  return shorten(text('result.altText', { prompt: shorten(oneLine(prompt), 900) }), 1024);
 }
 
 /** Why a picture could not be posted, in the member's words. */

@@ -106,6 +106,7 @@ export class JournalResumer {
       target: await this.targetFor(job.target, log),
       reservation: job.reservation,
       attempts: entry.attempts,
+      hold: job.hold,
     };
     const why = whyNotResumed(entry, this.opts.maxAgeMs, this.now());
     if (why === undefined) {
@@ -123,7 +124,9 @@ export class JournalResumer {
     const client = this.opts.client as Client<true>;
     if (ref.kind === 'interaction') {
       // A dead token is no problem here: the target then goes to the channel, mentioning the member.
-      return new InteractionTarget(resumedInteraction(client, ref), ref.prompt, log);
+      return new InteractionTarget(resumedInteraction(client, ref), ref.prompt, log, undefined, undefined, {
+        private: ref.private === true,
+      });
     }
     const channel = await client.channels.fetch(ref.channelId).catch(() => null);
     if (!channel?.isSendable()) return new Unreachable(`the job’s channel ${ref.channelId} is not reachable`);

@@ -6,10 +6,14 @@ import {
   type Client,
   type Interaction,
   type Message,
+  type MessageComponentInteraction,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import type { AppContext } from '../context.js';
 import { GENERIC_FAILURE, UserError } from '../errors.js';
-import type { Command } from './command.js';
+import type { Command, MessageCommand } from './command.js';
+import { handleControl } from './controls/handlers.js';
 import { text } from '../text/catalogue.js';
 import { NO_PINGS } from './no-pings.js';
 import { handleRefineMessage } from './refine.js';
@@ -29,28 +33,66 @@ export function accessProblem(
   return undefined;
 }
 
+/** Every interaction the bot answers. */
+type RoutedInteraction =
+  | ChatInputCommandInteraction
+  | MessageContextMenuCommandInteraction
+  | MessageComponentInteraction
+  | ModalSubmitInteraction;
+
 /** Answers a failed interaction in whatever state it is in: nothing sent, deferred, or replied. */
-async function answerError(interaction: ChatInputCommandInteraction, message: string): Promise<void> {
+async function answerError(interaction: RoutedInteraction, message: string): Promise<void> {
   const payload = { content: text('problem', { message }), allowedMentions: NO_PINGS };
   if (interaction.deferred) await interaction.editReply(payload);
   else if (interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
   else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
 }
 
+/** The commands the bot answers, by name: slash commands and message context menus. */
+export interface CommandTable {
+  readonly slash: ReadonlyMap<string, Command>;
+  readonly message: ReadonlyMap<string, MessageCommand>;
+}
+
+/** What an interaction runs: its command, or the controls under a result; undefined for an unknown command. */
+function handlerFor(
+  interaction: RoutedInteraction,
+  commands: CommandTable,
+  ctx: AppContext,
+): (() => Promise<void>) | undefined {
+  if (interaction.isChatInputCommand()) {
+    const command = commands.slash.get(interaction.commandName);
+    return command && (() => command.execute(interaction, ctx));
+  }
+  if (interaction.isMessageContextMenuCommand()) {
+    const command = commands.message.get(interaction.commandName);
+    return command && (() => command.execute(interaction, ctx));
+  }
+  return () => handleControl(interaction, ctx);
+}
+
 export async function routeInteraction(
   interaction: Interaction,
-  commands: ReadonlyMap<string, Command>,
+  commands: CommandTable,
   ctx: AppContext,
 ): Promise<void> {
-  if (!interaction.isChatInputCommand()) return;
-  const command = commands.get(interaction.commandName);
+  if (
+    !interaction.isChatInputCommand() &&
+    !interaction.isMessageContextMenuCommand() &&
+    !interaction.isButton() &&
+    !interaction.isStringSelectMenu() &&
+    !interaction.isModalSubmit()
+  ) {
+    return;
+  }
   const log = ctx.log.child({
     interactionId: interaction.id,
-    command: interaction.commandName,
+    ...(interaction.isCommand() ? { command: interaction.commandName } : { customId: interaction.customId }),
     userId: interaction.user.id,
   });
   try {
-    if (!command) throw new UserError(text('access.unknownCommand'));
+    const handler = handlerFor(interaction, commands, ctx);
+    if (!handler) throw new UserError(text('access.unknownCommand'));
     const problem = accessProblem(
       {
         guildId: interaction.guildId,
@@ -60,11 +102,11 @@ export async function routeInteraction(
       ctx.config,
     );
     if (problem) throw new UserError(problem);
-    await command.execute(interaction, ctx);
+    await handler();
   } catch (err) {
-    if (!(err instanceof UserError)) log.error({ err }, 'command failed');
+    if (!(err instanceof UserError)) log.error({ err }, 'interaction failed');
     await answerError(interaction, err instanceof UserError ? err.message : GENERIC_FAILURE).catch(
-      (e: unknown) => log.warn({ err: e }, 'could not tell the user about a failed command'),
+      (e: unknown) => log.warn({ err: e }, 'could not tell the user about a failed interaction'),
     );
   }
 }
@@ -86,8 +128,15 @@ export async function routeMessage(message: Message, ctx: AppContext): Promise<v
 }
 
 /** Wires Discord events to the handlers. The safety net above answers whatever a handler did not. */
-export function attachRouter(client: Client, commands: readonly Command[], ctx: AppContext): void {
-  const byName = new Map(commands.map((c) => [c.data.name, c]));
-  client.on(Events.InteractionCreate, (interaction) => void routeInteraction(interaction, byName, ctx));
+export function attachRouter(
+  client: Client,
+  commands: { readonly slash: readonly Command[]; readonly message: readonly MessageCommand[] },
+  ctx: AppContext,
+): void {
+  const table: CommandTable = {
+    slash: new Map(commands.slash.map((c) => [c.data.name, c])),
+    message: new Map(commands.message.map((c) => [c.data.name, c])),
+  };
+  client.on(Events.InteractionCreate, (interaction) => void routeInteraction(interaction, table, ctx));
   client.on(Events.MessageCreate, (message) => void routeMessage(message, ctx));
 }

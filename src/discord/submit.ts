@@ -7,43 +7,60 @@ import {
 } from 'discord.js';
 import type { AppContext } from '../context.js';
 import type { DeliveryTarget, JobRequest } from '../core/job.js';
+import { upscaleSizes } from '../core/model-controls.js';
 import type { PrepareTarget } from '../jobs/pipeline.js';
+import { newControlId } from './controls/custom-id.js';
+import type { ResultControls } from './controls/rows.js';
 import { InteractionTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
+import { admitToServer } from './admission.js';
+import { LogEvent } from '../log-events.js';
 
 /** Every interaction that can start a job: slash and context-menu commands, buttons, modals. */
 export type JobInteraction =
   ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction;
+
+/** An admitted job, as its origin makes its target: with the buttons its picture will carry. */
+export type PreparedJob = Parameters<PrepareTarget>[0] & { readonly controls: ResultControls };
 
 /**
  * Where a job came from, and so how it is answered: the one place that knows how a refused job is
  * told to its member and where an admitted one's progress and result go.
  */
 export interface JobOrigin {
+  /** What the member asked, as echoed back (a Vary's own instruction to Gemini is not shown). */
+  readonly shownPrompt: string;
   /** Says, at once, why the job was not taken. */
   refuse(message: string): Promise<void>;
+  /** Whether its answers can be shown to the member alone (an interaction's can). */
+  readonly canHide: boolean;
   /** Makes the job's delivery target once it is admitted. */
-  readonly prepare: PrepareTarget;
+  prepare(job: PreparedJob): DeliveryTarget | Promise<DeliveryTarget>;
 }
 
 /** An interaction: refusals are private replies; the job answers in the deferred reply. */
 export function interactionOrigin(interaction: JobInteraction, prompt: string): JobOrigin {
   return {
+    shownPrompt: prompt,
     async refuse(message) {
       await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     },
-    prepare({ log }) {
+    canHide: true,
+    prepare({ log, controls, private: hidden, onPosted }) {
       // The deferral and the job start together: the job need not wait a round trip to Discord,
       // and every edit of the reply waits for the deferral. If it fails, the result goes to the
       // channel.
-      const deferred = interaction.deferReply().then(
+      const deferred = interaction.deferReply(hidden ? { flags: MessageFlags.Ephemeral } : {}).then(
         () => true,
         (err: unknown) => {
           log.warn({ err }, 'could not defer the reply; the result will be posted in the channel');
           return false;
         },
       );
-      return new InteractionTarget(interaction, prompt, log, deferred);
+      return new InteractionTarget(interaction, prompt, log, deferred, controls, {
+        private: hidden,
+        onPosted,
+      });
     },
   };
 }
@@ -55,13 +72,16 @@ export function interactionOrigin(interaction: JobInteraction, prompt: string): 
 export function messageOrigin(
   message: Message,
   ctx: AppContext,
-  prepare: (job: Parameters<PrepareTarget>[0]) => Promise<DeliveryTarget>,
+  shownPrompt: string,
+  prepare: (job: PreparedJob) => Promise<DeliveryTarget>,
 ): JobOrigin {
   return {
+    shownPrompt,
     async refuse(text) {
       if (!ctx.replyThrottle.allow(message.author.id)) return;
       await message.reply({ content: text, allowedMentions: NO_PINGS });
     },
+    canHide: false,
     prepare,
   };
 }
@@ -71,11 +91,17 @@ export function requestFrom(
   interaction: JobInteraction,
   what: Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>,
 ): JobRequest {
+  const roles = interaction.member?.roles;
   return {
     ...what,
     userId: interaction.user.id,
     guildId: interaction.guildId,
     channelId: interaction.channelId ?? '',
+    parentChannelId: interaction.channel?.isThread()
+      ? (interaction.channel.parentId ?? undefined)
+      : undefined,
+    // The gateway gives a cached member (a role manager), a bare interaction the ids themselves.
+    memberRoles: roles === undefined ? [] : Array.isArray(roles) ? roles : [...roles.cache.keys()],
   };
 }
 
@@ -88,8 +114,43 @@ export function submitInteractionJob(
   return submitJob(ctx, requestFrom(interaction, what), interactionOrigin(interaction, what.prompt));
 }
 
-/** The one way in for every entry point: build a request, name its origin, submit. */
+/**
+ * The one way in for every entry point: build a request, name its origin, submit. The server's
+ * settings (channels, blocked words, defaults, role-only models) are applied here, before
+ * anything is reserved or queued; the pipeline then checks limits, budgets and queue room. Every
+ * picture gets its controls here: a fresh id that its buttons name and the store keeps its
+ * request under.
+ */
 export async function submitJob(ctx: AppContext, request: JobRequest, origin: JobOrigin): Promise<void> {
-  const submission = await ctx.pipeline.submit(request, origin.prepare);
+  const settings = await ctx.settings.forGuild(request.guildId);
+  const admitted = admitToServer({
+    request,
+    settings,
+    bounds: ctx.settings.bounds,
+    operatorWords: ctx.blockedWords,
+    rosterDefault: ctx.models.defaultModel,
+    canHide: origin.canHide,
+  });
+  if (!admitted.ok) {
+    ctx.metrics.refused(admitted.reason);
+    if (admitted.reason === 'blocked') {
+      // Neither the prompt nor the word goes to the log: the moderation channel is the place for it.
+      ctx.log.info(
+        { event: LogEvent.promptBlocked, userId: request.userId, guildId: request.guildId },
+        'prompt blocked',
+      );
+      ctx.moderationLog.blocked(request, settings);
+    }
+    await origin.refuse(admitted.message);
+    return;
+  }
+  const id = newControlId();
+  const offered = ctx.models.offered.map((o) => o.model);
+  const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, admitted.request.imageSize) };
+  const submission = await ctx.pipeline.submit(
+    { ...admitted.request, controls: { id, shownPrompt: origin.shownPrompt } },
+    (job) => origin.prepare({ ...job, controls }),
+    admitted.policy,
+  );
   if (!submission.ok) await origin.refuse(submission.message);
 }

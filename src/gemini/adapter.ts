@@ -21,6 +21,7 @@ import { buildContents, buildGenerationConfig } from './request.js';
 import { InlineImages } from './inline-images.js';
 import { nextRetryDelay, type RetryPolicy } from './retry.js';
 import { readAnswerStream, type StreamedDraft } from './stream.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface GeminiAdapterOptions {
   readonly apiKey: string;
@@ -38,6 +39,8 @@ export interface GeminiAdapterOptions {
    * attempt is the plain generateContent call the bot always made.
    */
   readonly previews?: boolean;
+  /** Counts calls, their durations, 429s and retries. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /** The only place that talks to @google/genai. Every answer and every error becomes an Outcome. */
@@ -119,10 +122,15 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
         // A job waiting for its turn in the limiter (spacing, a 429 pause) stops waiting when it
         // is cancelled; if its turn comes later, the attempt ends at once without calling Gemini.
         return await raceAbort(
-          gate.schedule(() => {
+          gate.schedule(async () => {
             signal?.throwIfAborted();
             onAttempt?.(n);
-            return attempt(call, signal, onDraft && ((draft) => onDraft({ ...draft, attempt: n })));
+            const began = Date.now();
+            try {
+              return await attempt(call, signal, onDraft && ((draft) => onDraft({ ...draft, attempt: n })));
+            } finally {
+              opts.metrics?.geminiCall(call.model, Date.now() - began);
+            }
           }),
           signal,
         );
@@ -132,6 +140,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
         if (err instanceof UserError) throw err;
         failure = classifyGeminiError(err);
       }
+      if (failure.kind === 'rate-limited') opts.metrics?.geminiRateLimited(call.model);
       if (failure.kind === 'rate-limited' && failure.retryAfterMs) gate.backOff(failure.retryAfterMs);
       if (failure.kind === 'misconfigured') {
         reportMisconfigured(failure, call.model, log);
@@ -145,6 +154,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): GeminiAdapter &
         );
         return { kind: 'failed', error: failure };
       }
+      opts.metrics?.geminiRetried(call.model);
       log.warn(
         { attempt: n, failure: failure.kind, status: failure.status, delayMs: delay },
         'Gemini call failed; retrying',

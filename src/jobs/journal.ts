@@ -4,6 +4,7 @@ import type { JobJournalStore, JournalEntry, JournalState } from '../core/journa
 import type { InputRef, InputSource, JobRequest, TargetRef } from '../core/job.js';
 import { LogEvent } from '../log-events.js';
 import type { Logger } from '../logger.js';
+import type { SpendHold } from './budgets.js';
 import type { DailyReservation } from './user-limits.js';
 
 /** An input as the journal keeps it: no function, only where to find it again. */
@@ -32,6 +33,8 @@ export interface JournaledJob {
   readonly target: TargetRef;
   /** The picture counted at admission, settled by whoever finishes the job. */
   readonly reservation: DailyReservation;
+  /** The spend held at admission (when budgets are kept), settled by whoever finishes the job. */
+  readonly hold?: SpendHold | undefined;
 }
 
 const journaledInput = (source: InputSource): JournaledInput | undefined =>

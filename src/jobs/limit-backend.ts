@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { DailyUsage } from '../core/results.js';
+import type { DailyUsage, SpendLedger } from '../core/results.js';
 import { SHARED_STORE_DOWN, USAGE_NOT_COUNTED } from './present.js';
 import { createRedisClient, RedisHealth, redisAddress, whenReady } from './redis-client.js';
 
@@ -25,10 +25,14 @@ export interface LimitBackend {
   reserveDaily(userId: string, day: string, limit: number): Promise<boolean>;
   /** Adds (or, negative, gives back) pictures for the day. */
   addDaily(userId: string, day: string, images: number): Promise<void>;
+  /** Budgets in micro-dollars: see SpendLedger; shared by every process when in Redis. */
+  reserveSpend: SpendLedger['reserveSpend'];
+  addSpend: SpendLedger['addSpend'];
+  spent: SpendLedger['spent'];
   close(): Promise<void>;
 }
 
-export function memoryLimitBackend(store: DailyUsage): LimitBackend {
+export function memoryLimitBackend(store: DailyUsage & SpendLedger): LimitBackend {
   const starts = new Map<string, number[]>();
   return {
     hitWindow(key, limit, windowMs, now) {
@@ -54,6 +58,16 @@ export function memoryLimitBackend(store: DailyUsage): LimitBackend {
     async addDaily(userId, day, images) {
       await store.addUsage(userId, day, images);
     },
+    async reserveSpend(claims, day, micros) {
+      try {
+        return await store.reserveSpend(claims, day, micros);
+      } catch (err) {
+        // Spend that cannot be counted is not spent unchecked.
+        throw new UserError(USAGE_NOT_COUNTED, { cause: err });
+      }
+    },
+    addSpend: (scopes, day, micros) => store.addSpend(scopes, day, micros),
+    spent: (scope, day) => store.spent(scope, day),
     close: () => Promise.resolve(),
   };
 }
@@ -85,6 +99,23 @@ redis.call('EXPIRE', key, ttl)
 return 1`;
 
 /**
+ * Adds ARGV[1] micro-dollars to every key unless one would pass its limit (ARGV[2..], 0: none):
+ * all or nothing, so two processes racing for the last cent cannot both get it. Returns 0 when
+ * reserved, else the 1-based index of the full key.
+ */
+const RESERVE_SPEND = `
+local micros, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[i + 2])
+  if limit > 0 and tonumber(redis.call('GET', key) or '0') + micros > limit then return i end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('INCRBY', key, micros)
+  redis.call('EXPIRE', key, ttl)
+end
+return 0`;
+
+/**
  * Limits kept in Redis. Every call answers within REDIS_DEADLINE_MS: when Redis is down or slow,
  * admission fails with a UserError the member sees at once, instead of the interaction timing out.
  */
@@ -96,6 +127,7 @@ export function redisLimitBackend(
   const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'));
   let seq = 0;
   const dayKey = (userId: string, day: string) => `${prefix}:daily:${day}:${userId}`;
+  const spendKey = (scope: string, day: string) => `${prefix}:spend:${day}:${scope}`;
   const answering = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       if (!(await whenReady(redis))) throw new Error(`not connected (${redis.status})`);
@@ -140,6 +172,36 @@ export function redisLimitBackend(
         log.warn({ err, userId, images }, 'Redis did not answer; these pictures were not counted today');
       }
     },
+    async reserveSpend(claims, day, micros) {
+      const keys = claims.map((c) => spendKey(c.scope, day));
+      const full = Number(
+        await answering('reserveSpend', () =>
+          redis.eval(
+            RESERVE_SPEND,
+            keys.length,
+            ...keys,
+            micros,
+            2 * 86_400,
+            ...claims.map((c) => c.limitMicros),
+          ),
+        ),
+      );
+      return full === 0 ? { ok: true } : { ok: false, full: claims[full - 1]!.scope };
+    },
+    async addSpend(scopes, day, micros) {
+      try {
+        if (!(await whenReady(redis))) throw new Error(`not connected (${redis.status})`);
+        const multi = redis.multi();
+        for (const scope of scopes)
+          multi.incrby(spendKey(scope, day), micros).expire(spendKey(scope, day), 2 * 86_400);
+        await multi.exec();
+      } catch (err) {
+        // As with pictures: the job has ended; a settlement lost while Redis is away is logged.
+        log.warn({ err, scopes, micros }, 'Redis did not answer; this spend was not settled');
+      }
+    },
+    spent: (scope, day) =>
+      answering('spent', async () => Number((await redis.get(spendKey(scope, day))) ?? 0)),
     async close() {
       // quit() needs a live connection; without one, stop the reconnection attempts instead.
       await redis.quit().catch(() => redis.disconnect());

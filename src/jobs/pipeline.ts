@@ -7,6 +7,7 @@ import type { GeminiAdapter } from '../core/generation.js';
 import { DamagedImageError, type DeliverableImage, type JobImages } from '../core/images.js';
 import { text } from '../text/catalogue.js';
 import type { CostLog, ResultLog } from '../core/results.js';
+import { storedRequest, type ControlLog } from '../core/controls.js';
 import { LogEvent } from '../log-events.js';
 import { modelInfo } from '../core/models.js';
 import { FairQueue } from './fair-queue.js';
@@ -22,11 +23,22 @@ import {
 import { DraftPreviews } from './drafts.js';
 import { EditBudget, ProgressReporter } from './progress.js';
 import type { DailyReservation, UserLimits } from './user-limits.js';
-import type { DeliveredMessage, DeliveryTarget, Job, JobRequest, JobResult } from '../core/job.js';
+import type {
+  AdmissionPolicy,
+  DeliveredMessage,
+  DeliveryTarget,
+  Job,
+  JobReport,
+  JobRequest,
+  JobResult,
+} from '../core/job.js';
+import { estimateCost } from '../core/costs.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { SpendBudgets, SpendHold } from './budgets.js';
 
 export interface PipelineOptions {
   readonly gemini: GeminiAdapter;
-  readonly store: ResultLog & CostLog;
+  readonly store: ResultLog & CostLog & Pick<ControlLog, 'saveControls'>;
   readonly limits: UserLimits;
   /** Fetches and checks input images; the images module provides the real one. */
   readonly images: JobImages;
@@ -38,6 +50,11 @@ export interface PipelineOptions {
   /** Progress edits per second across all jobs (results do not count against it). */
   readonly progressEditsPerSecond?: number;
   readonly newJobId?: () => string;
+  /** The spending budgets; without them nothing is reserved (tests of other things). */
+  readonly budgets?: SpendBudgets | undefined;
+  readonly metrics?: Metrics | undefined;
+  /** Told of every job that ended, after its result was delivered; must not throw. */
+  readonly onJobEnded?: ((report: JobReport) => void) | undefined;
   /** Writes every admitted job down so that another process can finish it after a crash. */
   readonly journal?: JobJournal | undefined;
 }
@@ -50,12 +67,18 @@ export interface ResumedJob {
   readonly reservation: DailyReservation;
   /** Times it was sent to Gemini before. */
   readonly attempts: number;
+  /** The spend held at admission, settled by whoever finishes the job. */
+  readonly hold?: SpendHold | undefined;
 }
 
 /** Where an entry point wants a job's answers to go, made once the job is admitted. */
 export type PrepareTarget = (job: {
   readonly id: string;
   readonly log: Logger;
+  /** Answer only the member (see JobRequest.private). */
+  readonly private: boolean;
+  /** To be called with the path of every result message posted (reply, follow-up, channel, ...). */
+  readonly onPosted: (path: string) => void;
 }) => DeliveryTarget | Promise<DeliveryTarget>;
 
 export type Submission =
@@ -64,6 +87,8 @@ export type Submission =
 interface Entry {
   readonly job: Job;
   readonly reservation: DailyReservation;
+  readonly hold: SpendHold | undefined;
+  readonly queuedAt: number;
   readonly progress: ProgressReporter;
   readonly controller: AbortController;
   /** Times the job was sent to Gemini, by this process or one before it (the journal counts them). */
@@ -101,22 +126,53 @@ export class JobPipeline {
    * the duration of this call, so nothing that throws can leak one; a job that is not queued gives
    * back what it reserved. From a `{ ok: true }` on, the job always ends in a result or a reason.
    */
-  async submit(request: JobRequest, prepare: PrepareTarget): Promise<Submission> {
-    if (this.closing) return { ok: false, message: RESTARTING };
-    if (this.queue.size + this.preparing >= this.opts.maxQueue) return { ok: false, message: QUEUE_FULL };
+  async submit(
+    request: JobRequest,
+    prepare: PrepareTarget,
+    policy: AdmissionPolicy = {},
+  ): Promise<Submission> {
+    if (this.closing) return this.refuse('restarting', RESTARTING);
+    if (this.queue.size + this.preparing >= this.opts.maxQueue) return this.refuse('queue-full', QUEUE_FULL);
     this.preparing++;
     try {
-      const admission = await this.opts.limits.admit(request.userId);
-      if (!admission.ok) return admission;
+      const admission = await this.opts.limits.admit(request.userId, policy.dailyPictureLimit);
+      if (!admission.ok) return this.refuse('limit', admission.message);
+      const giveBack = (log: Logger) =>
+        this.opts.limits.settle(admission.reservation, 0).catch((e: unknown) => {
+          log.warn({ err: e }, 'could not give back the daily reservation of a job that did not start');
+        });
+      let hold: SpendHold | undefined;
+      if (this.opts.budgets) {
+        let budget;
+        try {
+          budget = await this.opts.budgets.reserve(
+            request.guildId,
+            policy.guildDailyBudgetUsd,
+            this.reservationPrice(request),
+          );
+        } catch (err) {
+          await giveBack(this.opts.log);
+          throw err;
+        }
+        if (!budget.ok) {
+          await giveBack(this.opts.log);
+          return this.refuse('budget', budget.message);
+        }
+        hold = budget.hold;
+      }
       const id = this.newJobId();
       const log = this.opts.log.child({ jobId: id, userId: request.userId, guildId: request.guildId });
       let target: DeliveryTarget;
       try {
-        target = await prepare({ id, log });
-      } catch (err) {
-        await this.opts.limits.settle(admission.reservation, 0).catch((e: unknown) => {
-          log.warn({ err: e }, 'could not give back the daily reservation of a job that did not start');
+        target = await prepare({
+          id,
+          log,
+          private: request.private === true,
+          onPosted: (path) => this.opts.metrics?.delivered(path),
         });
+      } catch (err) {
+        await giveBack(log);
+        if (hold) await this.settleSpend(hold, 0, log);
         throw err;
       }
       // Written down before the member hears it is queued; a journal that does not answer in
@@ -125,12 +181,18 @@ export class JobPipeline {
       if (this.opts.journal && target.ref && journaled) {
         await this.opts.journal.record(
           id,
-          { version: 1, request: journaled, target: target.ref, reservation: admission.reservation },
+          {
+            version: 1,
+            request: journaled,
+            target: target.ref,
+            reservation: admission.reservation,
+            ...(hold ? { hold } : {}),
+          },
           Date.now(),
           log,
         );
       }
-      this.enqueue({ ...request, id, target, log }, admission.reservation);
+      this.enqueue({ ...request, id, target, log }, admission.reservation, hold);
       return { ok: true, jobId: id };
     } finally {
       this.preparing--;
@@ -144,7 +206,7 @@ export class JobPipeline {
   resume(resumed: ResumedJob): void {
     const job = this.resumedJob(resumed);
     job.log.info({ event: LogEvent.jobQueued, resumed: true, attempts: resumed.attempts }, 'resumed job');
-    this.enqueue(job, resumed.reservation, resumed.attempts);
+    this.enqueue(job, resumed.reservation, resumed.hold, resumed.attempts);
   }
 
   /**
@@ -153,7 +215,7 @@ export class JobPipeline {
    */
   async abandon(resumed: ResumedJob, message: string): Promise<boolean> {
     const job = this.resumedJob(resumed);
-    return this.finish(this.entryFor(job, resumed.reservation, resumed.attempts), {
+    return this.finish(this.entryFor(job, resumed.reservation, resumed.hold, resumed.attempts), {
       kind: 'failed',
       message,
     });
@@ -164,18 +226,49 @@ export class JobPipeline {
     return { ...request, id, target, log };
   }
 
-  private entryFor(job: Job, reservation: DailyReservation, attempts: number): Entry {
+  private refuse(reason: string, message: string): Submission {
+    this.opts.metrics?.refused(reason);
+    return { ok: false, message };
+  }
+
+  /**
+   * What a job is held at until Gemini answers: the catalogue's price of one picture of its model
+   * and size, plus one search if it may search. Settled at the estimate from Gemini's answer.
+   */
+  private reservationPrice(request: JobRequest): number {
+    return estimateCost(
+      request.model ?? this.opts.gemini.model,
+      request.imageSize ?? '1K',
+      1,
+      request.search ? 1 : 0,
+    ).costUsd;
+  }
+
+  private async settleSpend(hold: SpendHold, costUsd: number, log: Logger): Promise<void> {
+    await this.opts.budgets
+      ?.settle(hold, costUsd)
+      .catch((err: unknown) => log.error({ err, costUsd }, 'could not settle the job’s spend'));
+  }
+
+  private entryFor(
+    job: Job,
+    reservation: DailyReservation,
+    hold: SpendHold | undefined,
+    attempts: number,
+  ): Entry {
     return {
       job,
       reservation,
+      hold,
+      queuedAt: Date.now(),
       progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs, this.editBudget),
       controller: new AbortController(),
       attempts,
     };
   }
 
-  private enqueue(job: Job, reservation: DailyReservation, attempts = 0): void {
-    const entry = this.entryFor(job, reservation, attempts);
+  private enqueue(job: Job, reservation: DailyReservation, hold: SpendHold | undefined, attempts = 0): void {
+    const entry = this.entryFor(job, reservation, hold, attempts);
     if (this.closing) {
       void this.finish(entry, { kind: 'failed', message: RESTARTING });
       return;
@@ -205,6 +298,7 @@ export class JobPipeline {
   private async run(entry: Entry): Promise<boolean> {
     const { job, controller, progress } = entry;
     const started = Date.now();
+    this.opts.metrics?.queueWaited(started - entry.queuedAt);
     let outcome: Outcome | undefined;
     let result: JobResult | undefined;
     // Inputs are fetched only now, when the job starts (queued jobs hold no bytes), one at a time,
@@ -357,7 +451,14 @@ export class JobPipeline {
       told = true;
     }
     await remembered;
-    if (outcome) await this.recordCost(job, outcome, delivered);
+    const costUsd = outcome ? await this.recordCost(job, outcome, delivered) : 0;
+    if (entry.hold) await this.settleSpend(entry.hold, costUsd, job.log);
+    this.opts.metrics?.jobEnded(job.kind, result.kind);
+    try {
+      this.opts.onJobEnded?.({ job, result: result.kind, delivered: stored });
+    } catch (err) {
+      job.log.error({ err }, 'a job watcher failed');
+    }
     // The picture reserved at admission becomes what was delivered; a job that delivered
     // nothing gives it back.
     await this.opts.limits
@@ -367,16 +468,25 @@ export class JobPipeline {
     return told;
   }
 
-  /** Records what a job that reached Gemini used and cost; a failed write costs the record, not the job. */
-  private async recordCost(job: Job, outcome: Outcome, delivered: number): Promise<void> {
+  /**
+   * Records what a job that reached Gemini used and cost, and answers the cost; a failed write
+   * costs the record, not the job (nor its settlement).
+   */
+  private async recordCost(job: Job, outcome: Outcome, delivered: number): Promise<number> {
+    const record = jobCostRecord(job, outcome, delivered, this.opts.gemini.model, Date.now());
     try {
-      const record = jobCostRecord(job, outcome, delivered, this.opts.gemini.model, Date.now());
       const { jobId: _id, userId: _user, guildId: _guild, ...fields } = record;
       job.log.info({ event: LogEvent.jobCost, ...fields }, 'job cost');
+      this.opts.metrics?.jobCost(
+        record.model,
+        { prompt: record.promptTokens, output: record.outputTokens, thinking: record.thinkingTokens },
+        record.costUsd,
+      );
       await this.opts.store.recordJobCost(record);
     } catch (err) {
       job.log.error({ err }, 'could not record the job’s cost');
     }
+    return record.costUsd;
   }
 
   /** Stores a delivered picture so it can be refined; a failed write costs refining, not the picture. */
@@ -386,6 +496,9 @@ export class JobPipeline {
     outcome: Extract<Outcome, { kind: 'images' }>,
     imageCount: number,
   ): Promise<void> {
+    // The model that answered: a refine of this picture must go back to it (signatures are its own).
+    const model = outcome.model ?? job.model ?? this.opts.gemini.model;
+    const createdAt = Date.now();
     try {
       await this.opts.store.saveResult({
         messageId: message.messageId,
@@ -395,16 +508,48 @@ export class JobPipeline {
         userId: job.userId,
         prompt: job.prompt,
         parentMessageId: job.refine?.parentMessageId ?? null,
-        // The model that answered: a refine of this picture must go back to it (signatures are its own).
-        model: outcome.model ?? job.model ?? this.opts.gemini.model,
+        model,
         modelParts: outcome.modelParts,
         imageCount,
-        createdAt: Date.now(),
+        createdAt,
       });
     } catch (err) {
       job.log.error(
         { err, messageId: message.messageId },
         'delivered, but could not store the picture for refining',
+      );
+    }
+    await this.rememberControls(job, message, model, imageCount, createdAt);
+  }
+
+  /** Keeps the request behind a picture's buttons; a failed write costs the buttons, not the picture. */
+  private async rememberControls(
+    job: Job,
+    message: DeliveredMessage,
+    model: string,
+    imageCount: number,
+    createdAt: number,
+  ): Promise<void> {
+    const request = job.controls && storedRequest(job, job.controls.shownPrompt);
+    if (!job.controls || !request) return;
+    try {
+      await this.opts.store.saveControls({
+        controlId: job.controls.id,
+        messageId: message.messageId,
+        channelId: message.channelId,
+        threadId: message.threadId,
+        guildId: job.guildId,
+        userId: job.userId,
+        model,
+        imageCount,
+        request,
+        createdAt,
+        deletedAt: null,
+      });
+    } catch (err) {
+      job.log.error(
+        { err, messageId: message.messageId },
+        'delivered, but could not store the request behind the picture’s buttons',
       );
     }
   }

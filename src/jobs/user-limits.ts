@@ -27,13 +27,13 @@ export function dayKey(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-function nextUtcMidnight(at: number): number {
+export function nextUtcMidnight(at: number): number {
   const d = new Date(at);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
 }
 
 /** Discord renders <t:unix:R> as "in 42 seconds" in the reader's own language and time zone. */
-const relative = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
+export const relative = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
 
 /**
  * Per-user limits: USER_RPM jobs started in any 60 s window and USER_DAILY_LIMIT images per UTC
@@ -49,13 +49,15 @@ export class UserLimits {
   }
 
   /** Reserves a picture for today and counts the start in the per-minute window, or says why not. */
-  async admit(userId: string): Promise<Admission> {
+  async admit(userId: string, perDay: number = this.opts.perDay): Promise<Admission> {
     const now = this.now();
     const day = dayKey(now);
-    if (!(await this.opts.backend.reserveDaily(userId, day, this.opts.perDay))) {
+    // A server's own limit may only be lower than the operator's (0: the operator's has none).
+    const limit = this.opts.perDay > 0 ? Math.min(perDay || this.opts.perDay, this.opts.perDay) : perDay;
+    if (!(await this.opts.backend.reserveDaily(userId, day, limit))) {
       return {
         ok: false,
-        message: text('limits.daily', { count: this.opts.perDay, when: relative(nextUtcMidnight(now)) }),
+        message: text('limits.daily', { count: limit, when: relative(nextUtcMidnight(now)) }),
       };
     }
     const reservation = { userId, day };
@@ -80,6 +82,11 @@ export class UserLimits {
   async settle(reservation: DailyReservation, delivered: number): Promise<void> {
     const change = delivered - 1;
     if (change !== 0) await this.opts.backend.addDaily(reservation.userId, reservation.day, change);
+  }
+
+  /** Pictures counted for the member today (held ones included). */
+  usedToday(userId: string): Promise<number> {
+    return this.opts.backend.dailyCount(userId, dayKey(this.now()));
   }
 
   /** Counts pictures made outside a reservation (kept for tests and tools). */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CostQuery, CostTotals, JobCostRecord } from '../core/results.js';
+import type { CostQuery, CostTotals, JobCostRecord, MemberTotals, TopMembersQuery } from '../core/results.js';
 
 /** The UTC day or month around `at`, as [start, end) in ms. */
 export function periodBounds(period: CostQuery['period'], at: number): [number, number] {
@@ -24,15 +24,16 @@ export const COST_SUMS = `COUNT(*) AS "jobs",
   COALESCE(SUM(cost_usd), 0) AS "costUsd",
   COALESCE(SUM(price_estimated), 0) AS "estimatedJobs"`;
 
-const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
+/** Dollars rounded to micro-dollars, as every total is answered. */
+export const roundUsd = (usd: number): number => Math.round(usd * 1e6) / 1e6;
 
 /** Totals as the interface answers them: dollars rounded to micro-dollars. */
 export function roundedTotals(totals: CostTotals): CostTotals {
   return {
     ...totals,
-    imageCostUsd: round(totals.imageCostUsd),
-    searchCostUsd: round(totals.searchCostUsd),
-    costUsd: round(totals.costUsd),
+    imageCostUsd: roundUsd(totals.imageCostUsd),
+    searchCostUsd: roundUsd(totals.searchCostUsd),
+    costUsd: roundUsd(totals.costUsd),
   };
 }
 
@@ -47,6 +48,7 @@ export function checkCostQuery({ userId, guildId }: CostQuery): void {
 export function jobCostStatements(db: Database.Database): {
   recordJobCost(record: JobCostRecord): void;
   costTotals(query: CostQuery): CostTotals;
+  topMembers(query: TopMembersQuery): MemberTotals[];
 } {
   // OR IGNORE: a job is recorded once; a second write for the same id is a bug to ignore, not a crash.
   const insert = db.prepare(`INSERT OR IGNORE INTO job_costs VALUES
@@ -60,7 +62,18 @@ export function jobCostStatements(db: Database.Database): {
     `SELECT ${COST_SUMS} FROM job_costs WHERE guild_id = ? AND created_at >= ? AND created_at < ?`,
   );
 
+  const top = db.prepare<[string, number, number, number], MemberTotals>(
+    `SELECT user_id AS userId, COUNT(*) AS jobs, COALESCE(SUM(images_delivered), 0) AS imagesDelivered,
+       COALESCE(SUM(cost_usd), 0) AS costUsd
+     FROM job_costs WHERE guild_id = ? AND created_at >= ? AND created_at < ?
+     GROUP BY user_id ORDER BY costUsd DESC, imagesDelivered DESC, userId LIMIT ?`,
+  );
+
   return {
+    topMembers({ guildId, period, at, limit }: TopMembersQuery): MemberTotals[] {
+      const [from, to] = periodBounds(period, at);
+      return top.all(guildId, from, to, limit).map((m) => ({ ...m, costUsd: roundUsd(m.costUsd) }));
+    },
     recordJobCost(record: JobCostRecord) {
       insert.run({ ...record, priceEstimated: record.priceEstimated ? 1 : 0 });
     },

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { JobJournalStore, JournalEntry, JournalState } from '../core/journal.js';
 
 /**
- * Migration step 3 on both databases (portable SQL): the job journal and the processes' leases on
+ * Migration step 5 on both databases (portable SQL): the job journal and the processes' leases on
  * it. Times are ms since the epoch (BIGINT: SQLite reads it as INTEGER).
  */
 export const JOURNAL_TABLES = `

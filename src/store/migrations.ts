@@ -81,6 +81,51 @@ export const SQLITE_MIGRATIONS: readonly MigrationStep[] = [
   },
   {
     version: 3,
+    purpose: 'result_controls: the request behind each delivered picture, for its buttons',
+    up(db) {
+      // The request is JSON in TEXT: read back whole by its id, never queried inside.
+      db.exec(`
+        CREATE TABLE result_controls (
+          control_id TEXT PRIMARY KEY,
+          message_id TEXT NOT NULL,
+          channel_id TEXT NOT NULL,
+          thread_id TEXT,
+          guild_id TEXT,
+          user_id TEXT NOT NULL,
+          model TEXT NOT NULL,
+          image_count INTEGER NOT NULL,
+          request TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          deleted_at INTEGER
+        );
+        CREATE INDEX result_controls_by_message ON result_controls (message_id);
+      `);
+    },
+  },
+  {
+    version: 4,
+    purpose: 'guild_settings: each server’s /settings; spend: estimated USD per budget per UTC day',
+    up(db) {
+      // Settings as one checked JSON text: a field added later needs no new step, and a row a
+      // newer bot wrote is read field by field (unknown fields ignored, bad ones defaulted).
+      // Spend in integer micro-dollars, so reservations and settlements add up exactly.
+      db.exec(`
+        CREATE TABLE guild_settings (
+          guild_id TEXT PRIMARY KEY,
+          settings TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE spend (
+          scope TEXT NOT NULL,
+          day TEXT NOT NULL,
+          micros INTEGER NOT NULL,
+          PRIMARY KEY (scope, day)
+        );
+      `);
+    },
+  },
+  {
+    version: 5,
     purpose:
       'job_journal and journal_leases: admitted jobs survive a crash and are finished by another process',
     up(db) {

@@ -130,6 +130,44 @@ export class RetryingPool {
     }
   }
 
+  /**
+   * Runs `work` in one transaction on one connection, retried by policy like a query. A try that
+   * fails before COMMIT is sent was rolled back, so it may always run again; once COMMIT is sent,
+   * only an idempotent transaction is (its answer lost, it may have been committed). `work` may
+   * answer without committing: `rollback` then undoes what it did.
+   */
+  async transaction<T>(
+    work: (client: pg.PoolClient) => Promise<{ readonly value: T; readonly rollback?: boolean }>,
+    policy: RetryPolicy,
+  ): Promise<T> {
+    const deadline = Date.now() + policy.budgetMs;
+    let delay = FIRST_DELAY_MS;
+    for (;;) {
+      let client: pg.PoolClient | undefined;
+      let committing = false;
+      try {
+        client = await this.pool.connect();
+        await client.query('BEGIN');
+        const { value, rollback } = await work(client);
+        committing = !rollback;
+        await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
+        client.release();
+        this.health.answered();
+        return value;
+      } catch (err) {
+        const transient = isTransientDatabaseError(err);
+        if (client && !transient) await client.query('ROLLBACK').catch(() => undefined);
+        client?.release(transient ? (err as Error) : undefined);
+        if (!transient) throw err;
+        this.health.failed(err);
+        const wait = delay / 2 + Math.random() * (delay / 2);
+        if (this.closed || (committing && !policy.idempotent) || Date.now() + wait > deadline) throw err;
+        await new Promise((r) => setTimeout(r, wait));
+        delay = Math.min(delay * 2, MAX_DELAY_MS);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.pool.end();

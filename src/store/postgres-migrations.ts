@@ -5,7 +5,8 @@ import { StoreOpenError } from './open-errors.js';
 /**
  * The PostgreSQL schema, step for step the same as SQLITE_MIGRATIONS (same numbers, same purposes,
  * checked by a test); only types differ where SQLite's would lose data here (REAL is 4 bytes on
- * PostgreSQL, INTEGER 4 bytes too: ms timestamps need BIGINT). Steps from 3 on share their SQL.
+ * PostgreSQL, INTEGER 4 bytes too: ms timestamps and micro-dollars need BIGINT). The journal's
+ * step shares its SQL.
  */
 export interface PostgresStep {
   readonly version: number;
@@ -73,6 +74,44 @@ export const POSTGRES_MIGRATIONS: readonly PostgresStep[] = [
   },
   {
     version: 3,
+    purpose: 'result_controls: the request behind each delivered picture, for its buttons',
+    sql: `
+      CREATE TABLE result_controls (
+        control_id TEXT PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        thread_id TEXT,
+        guild_id TEXT,
+        user_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        image_count INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        deleted_at BIGINT
+      );
+      CREATE INDEX result_controls_by_message ON result_controls (message_id);
+    `,
+  },
+  {
+    version: 4,
+    purpose: 'guild_settings: each server’s /settings; spend: estimated USD per budget per UTC day',
+    // Micro-dollars as BIGINT: a 4-byte INTEGER ends at about 2,147 dollars a day.
+    sql: `
+      CREATE TABLE guild_settings (
+        guild_id TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE TABLE spend (
+        scope TEXT NOT NULL,
+        day TEXT NOT NULL,
+        micros BIGINT NOT NULL,
+        PRIMARY KEY (scope, day)
+      );
+    `,
+  },
+  {
+    version: 5,
     purpose:
       'job_journal and journal_leases: admitted jobs survive a crash and are finished by another process',
     sql: JOURNAL_TABLES,

@@ -1,6 +1,7 @@
-import type { CostTotals } from '../core/results.js';
+import type { ControlRecord, StoredRequest } from '../core/controls.js';
+import type { CostTotals, MemberTotals, SpendReservation } from '../core/results.js';
 import type { Logger } from '../logger.js';
-import { checkCostQuery, COST_SUMS, periodBounds, roundedTotals } from './job-costs.js';
+import { checkCostQuery, COST_SUMS, periodBounds, roundedTotals, roundUsd } from './job-costs.js';
 import { toJournalEntry, type JournalRow } from './journal-tables.js';
 import { StoreOpenError } from './open-errors.js';
 import { toRecord, type ResultRow } from './result-rows.js';
@@ -29,6 +30,37 @@ const WRITE_RETRY_MS = 120_000;
 const READ: RetryPolicy = { budgetMs: 1500, idempotent: true };
 /** Admission's atomic reserve: an unknown outcome must not count a picture twice. */
 const ONCE: RetryPolicy = { budgetMs: 1500, idempotent: false };
+
+const CONTROL_COLUMNS =
+  'control_id, message_id, channel_id, thread_id, guild_id, user_id, model, image_count, request, created_at, deleted_at';
+
+interface ControlRow {
+  control_id: string;
+  message_id: string;
+  channel_id: string;
+  thread_id: string | null;
+  guild_id: string | null;
+  user_id: string;
+  model: string;
+  image_count: number;
+  request: string;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+const toControlRecord = (r: ControlRow): ControlRecord => ({
+  controlId: r.control_id,
+  messageId: r.message_id,
+  channelId: r.channel_id,
+  threadId: r.thread_id,
+  guildId: r.guild_id,
+  userId: r.user_id,
+  model: r.model,
+  imageCount: r.image_count,
+  request: JSON.parse(r.request) as StoredRequest,
+  createdAt: r.created_at,
+  deletedAt: r.deleted_at,
+});
 
 const RESULT_COLUMNS =
   'message_id, channel_id, thread_id, guild_id, user_id, prompt, parent_message_id, model, model_parts, image_count, created_at';
@@ -203,6 +235,126 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         READ,
       );
       return roundedTotals(rows[0]!);
+    },
+    async topMembers({ guildId, period, at, limit }) {
+      const [from, to] = periodBounds(period, at);
+      // COLLATE "C": ties ordered by the bytes of the id, as SQLite orders text.
+      const { rows } = await q<MemberTotals>(
+        `SELECT user_id AS "userId", COUNT(*) AS "jobs",
+           COALESCE(SUM(images_delivered), 0) AS "imagesDelivered", COALESCE(SUM(cost_usd), 0) AS "costUsd"
+         FROM job_costs WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3
+         GROUP BY user_id ORDER BY "costUsd" DESC, "imagesDelivered" DESC, user_id COLLATE "C" LIMIT $4`,
+        [guildId, from, to, limit],
+        READ,
+      );
+      return rows.map((m) => ({ ...m, costUsd: roundUsd(m.costUsd) }));
+    },
+    async saveControls(r) {
+      // Plain INSERT: an id names one picture for good, so a second write for it is a bug to
+      // surface; hence not sent twice either (a lost answer would make the retry that second write).
+      await q(
+        `INSERT INTO result_controls (${CONTROL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)`,
+        [
+          r.controlId,
+          r.messageId,
+          r.channelId,
+          r.threadId,
+          r.guildId,
+          r.userId,
+          r.model,
+          r.imageCount,
+          JSON.stringify(r.request),
+          r.createdAt,
+        ],
+        counting,
+      );
+    },
+    async getControls(controlId) {
+      const { rows } = await q<ControlRow>(
+        `SELECT ${CONTROL_COLUMNS} FROM result_controls WHERE control_id = $1`,
+        [controlId],
+        READ,
+      );
+      return rows[0] ? toControlRecord(rows[0]) : undefined;
+    },
+    async markControlsDeleted(controlId, at) {
+      // The first deletion's time stays: sent again, the statement changes nothing.
+      await q(
+        'UPDATE result_controls SET deleted_at = $1 WHERE control_id = $2 AND deleted_at IS NULL',
+        [at, controlId],
+        write,
+      );
+    },
+    async guildSettings(guildId) {
+      const { rows } = await q<{ settings: string }>(
+        'SELECT settings FROM guild_settings WHERE guild_id = $1',
+        [guildId],
+        READ,
+      );
+      return rows[0]?.settings;
+    },
+    async saveGuildSettings(guildId, settings, at) {
+      await q(
+        `INSERT INTO guild_settings (guild_id, settings, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (guild_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at`,
+        [guildId, settings, at],
+        write,
+      );
+    },
+    async reserveSpend(claims, day, micros) {
+      if (claims.length === 0) return { ok: true };
+      const scopes = claims.map((c) => c.scope);
+      // One transaction holding the row of every budget it checks: two jobs racing for the last
+      // cent, in any processes, cannot both get it. Missing rows are made first (at 0), so there
+      // is a row to lock; rows are taken in scope order, so two reserves never deadlock.
+      return pool.transaction<SpendReservation>(async (client) => {
+        await client.query(
+          `INSERT INTO spend (scope, day, micros)
+           SELECT scope, $2::text, 0::bigint FROM unnest($1::text[]) AS s(scope)
+           GROUP BY scope ORDER BY scope COLLATE "C"
+           ON CONFLICT (scope, day) DO NOTHING`,
+          [scopes, day],
+        );
+        const { rows } = await client.query<{ scope: string; micros: number }>(
+          `SELECT scope, micros FROM spend WHERE day = $2 AND scope = ANY ($1::text[])
+           ORDER BY scope COLLATE "C" FOR UPDATE`,
+          [scopes, day],
+        );
+        const spentNow = new Map(rows.map((r) => [r.scope, r.micros]));
+        for (const { scope, limitMicros } of claims) {
+          if (limitMicros > 0 && (spentNow.get(scope) ?? 0) + micros > limitMicros) {
+            return { value: { ok: false, full: scope }, rollback: true };
+          }
+        }
+        // A scope named twice is added to twice, as SQLite's loop does.
+        await client.query(
+          `UPDATE spend SET micros = spend.micros + c.n * $3::bigint
+           FROM (SELECT scope, COUNT(*) AS n FROM unnest($1::text[]) AS s(scope) GROUP BY scope) c
+           WHERE spend.scope = c.scope AND spend.day = $2`,
+          [scopes, day, micros],
+        );
+        return { value: { ok: true } };
+      }, ONCE);
+    },
+    async addSpend(scopes, day, micros) {
+      if (scopes.length === 0) return;
+      // One statement for every scope (so all or none); added, so never sent twice.
+      await q(
+        `INSERT INTO spend (scope, day, micros)
+         SELECT scope, $2::text, COUNT(*) * $3::bigint FROM unnest($1::text[]) AS s(scope)
+         GROUP BY scope ORDER BY scope COLLATE "C"
+         ON CONFLICT (scope, day) DO UPDATE SET micros = spend.micros + excluded.micros`,
+        [scopes, day, micros],
+        counting,
+      );
+    },
+    async spent(scope, day) {
+      const { rows } = await q<{ micros: number }>(
+        'SELECT micros FROM spend WHERE scope = $1 AND day = $2',
+        [scope, day],
+        READ,
+      );
+      return rows[0]?.micros ?? 0;
     },
     async journalAdd(e) {
       await q(

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { guildSettingsStatements } from './guild-settings.js';
 import { jobCostStatements } from './job-costs.js';
 import { journalStatements } from './journal-tables.js';
 import { migrate } from './migrations.js';
+import { resultControlStatements } from './result-controls.js';
 import { toRecord, type ResultRow as Row } from './result-rows.js';
 import { classifyStoreOpenError, refuseReadOnlyFile, StoreOpenError } from './open-errors.js';
 import type { ResultRecord, Store } from './store.js';
@@ -45,6 +47,8 @@ export function openSqliteStore(dataDir: string): Store {
   };
   const costs = jobCostStatements(db);
   const journal = journalStatements(db);
+  const controls = resultControlStatements(db);
+  const guilds = guildSettingsStatements(db);
 
   return {
     healthy: true,
@@ -54,8 +58,18 @@ export function openSqliteStore(dataDir: string): Store {
     journalRenew: (owner, expiresAt) => settle(() => journal.journalRenew(owner, expiresAt)),
     journalTakeOver: (owner, now) => settle(() => journal.journalTakeOver(owner, now)),
     journalRelease: (owner) => settle(() => journal.journalRelease(owner)),
+    topMembers: (query) => settle(() => costs.topMembers(query)),
+    guildSettings: (guildId) => settle(() => guilds.guildSettings(guildId)),
+    saveGuildSettings: (guildId, settings, at) =>
+      settle(() => guilds.saveGuildSettings(guildId, settings, at)),
+    reserveSpend: (claims, day, micros) => settle(() => guilds.reserveSpend(claims, day, micros)),
+    addSpend: (scopes, day, micros) => settle(() => guilds.addSpend(scopes, day, micros)),
+    spent: (scope, day) => settle(() => guilds.spent(scope, day)),
     recordJobCost: (record) => settle(() => costs.recordJobCost(record)),
     costTotals: (query) => settle(() => costs.costTotals(query)),
+    saveControls: (record) => settle(() => controls.saveControls(record)),
+    getControls: (controlId) => settle(() => controls.getControls(controlId)),
+    markControlsDeleted: (controlId, at) => settle(() => controls.markControlsDeleted(controlId, at)),
     saveResult: (r) =>
       settle(() => {
         insert.run({

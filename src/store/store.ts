@@ -1,5 +1,14 @@
+import type { ControlLog } from '../core/controls.js';
 import type { JobJournalStore } from '../core/journal.js';
-import type { CostLog, DailyUsage, ResultLog, ResultRecord } from '../core/results.js';
+import type {
+  CostLog,
+  DailyUsage,
+  GuildSettingsLog,
+  ResultLog,
+  ResultRecord,
+  SpendLedger,
+  UsageReport,
+} from '../core/results.js';
 import type { Logger } from '../logger.js';
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
@@ -10,7 +19,16 @@ export type { ResultRecord };
  * Everything the bot keeps between restarts. Every method answers a promise, so an implementation
  * over the network (PostgreSQL) fits behind the same interface as the embedded one (SQLite).
  */
-export interface Store extends ResultLog, DailyUsage, CostLog, JobJournalStore {
+export interface Store
+  extends
+    ResultLog,
+    DailyUsage,
+    CostLog,
+    ControlLog,
+    GuildSettingsLog,
+    SpendLedger,
+    UsageReport,
+    JobJournalStore {
   getResult(messageId: string): Promise<ResultRecord | undefined>;
   /** The chain of results that led to messageId, oldest first, at most maxDepth long. */
   lineage(messageId: string, maxDepth?: number): Promise<ResultRecord[]>;

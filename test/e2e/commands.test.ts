@@ -18,13 +18,15 @@ const finished = (m: { content: string }) =>
 describe('slash commands end to end', () => {
   test('npm run register puts every command in the server, found from the token alone', async () => {
     const out = await world.register();
-    expect(out).toMatch(/Registered 3 commands/);
+    expect(out).toMatch(
+      /Registered 6 commands \(\/imagine, \/edit, \/help, \/usage, \/settings, "Edit with Gemini"\)/,
+    );
     expect(
       world.discord
         .commands(world.discord.guildId)
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['edit', 'help', 'imagine']);
+    ).toEqual(['Edit with Gemini', 'edit', 'help', 'imagine', 'settings', 'usage']);
     expect(world.discord.requests.some((r) => r.method === 'GET' && r.path === '/applications/@me')).toBe(
       true,
     );

@@ -87,9 +87,14 @@ describe('grounding shown and costs recorded, end to end', () => {
 
   test('search:true shows the query and the source as link buttons, and counts the search', async () => {
     const message = await imagine({ prompt: 'the Eiffel Tower today', search: true });
-    const buttons = (message.components as { components: Button[] }[]).flatMap((row) => row.components);
+    const rows = message.components as { components: (Button & { custom_id?: string })[] }[];
+    const buttons = rows.flatMap((row) => row.components);
     const query = world.gemini.requests[0]!.texts.join(' ').slice(0, 80);
-    expect(buttons).toEqual([
+    // The links come first; the picture's own buttons take the last two rows.
+    expect(rows.slice(-2).every((row) => row.components.every((b) => b.custom_id?.startsWith('v1:')))).toBe(
+      true,
+    );
+    expect(buttons.filter((b) => b.style === 5)).toEqual([
       {
         type: 2,
         style: 5,

@@ -64,7 +64,7 @@ describe('live previews end to end', () => {
     expect(draftEdits.map((e) => /Draft (\d)/.exec(e.content)?.[1])).toEqual(['1', '2']);
     for (const e of draftEdits) expect(e.files).toHaveLength(1);
     // The last edit is the result, and it carries the picture alone.
-    expect(sent.at(-1)!.files).toEqual(['Generated with Gemini']);
+    expect(sent.at(-1)!.files).toEqual(['Picture made with Gemini for the prompt: a lighthouse in fog']);
     expect(world.gemini.requests[0]).toMatchObject({ route: 'streamGenerateContent', sse: true, chunks: 4 });
     expect(world.gemini.requests[0]!.generationConfig?.thinkingConfig?.includeThoughts).toBe(true);
   });
@@ -113,7 +113,7 @@ describe('live previews end to end', () => {
     expect(final.attachments).toHaveLength(1);
     const drafted = edits(h).some((e) => e.files.some((f) => DRAFT_ALT.test(f)) || /Draft/.test(e.content));
     expect(drafted).toBe(false);
-    expect(edits(h).at(-1)!.files).toEqual(['Generated with Gemini']);
+    expect(edits(h).at(-1)!.files).toEqual(['Picture made with Gemini for the prompt: a quiet harbour']);
     expect(world.gemini.requests[0]!.route).toBe('generateContent');
     expect(world.gemini.requests[0]!.generationConfig?.thinkingConfig?.includeThoughts).toBeUndefined();
   });

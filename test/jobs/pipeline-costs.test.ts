@@ -47,6 +47,7 @@ async function runJob(
         return store.recordJobCost(r);
       },
       costTotals: (q) => store.costTotals(q),
+      saveControls: (r) => store.saveControls(r),
     },
     limits: new UserLimits({ perMinute: 1000, perDay: 0, backend: memoryLimitBackend(store) }),
     images: {

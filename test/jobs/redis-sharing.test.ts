@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { createGeminiGate } from '../../src/jobs/gemini-gate.js';
 import { redisLimitBackend } from '../../src/jobs/limit-backend.js';
+import { BOT_SCOPE, guildScope, SpendBudgets } from '../../src/jobs/budgets.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
 import { deleteOwnKeys } from '../support/redis.js';
 
@@ -32,6 +33,30 @@ describe.skipIf(redisUrl === null)('limits shared through Redis', () => {
       expect(results.filter((r) => r.ok)).toHaveLength(5);
       expect(results.find((r) => !r.ok)).toMatchObject({ message: expect.stringMatching(/<t:\d+:R>/) });
       expect((await limitsA.admit('user-2')).ok).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('two processes racing for the last cent of a budget: exactly one gets it, and settling is shared', async () => {
+    const p = prefix();
+    const a = redisLimitBackend(REDIS, p);
+    const b = redisLimitBackend(REDIS, p);
+    const log = pino({ level: 'silent' });
+    try {
+      const budgetsA = new SpendBudgets({ backend: a, botDailyUsd: 0.2, log });
+      const budgetsB = new SpendBudgets({ backend: b, botDailyUsd: 0.2, log });
+      const first = await budgetsA.reserve('g', 1, 0.134);
+      const race = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? budgetsA : budgetsB).reserve('g', 1, 0.066)),
+      );
+      expect(race.filter((r) => r.ok)).toHaveLength(1);
+      expect(await budgetsB.spentToday(BOT_SCOPE)).toBe(200_000);
+      if (!first.ok) throw new Error('the first job was refused');
+      await budgetsA.settle(first.hold, 0);
+      expect(await budgetsB.spentToday(BOT_SCOPE)).toBe(66_000);
+      expect(await budgetsB.spentToday(guildScope('g'))).toBe(66_000);
     } finally {
       await a.close();
       await b.close();

@@ -89,7 +89,7 @@ describe('UserLimits', async () => {
       Promise.reject(
         Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' }),
       );
-    const broken = { usage: () => Promise.resolve(0), addUsage: full, reserveUsage: full };
+    const broken = { ...store, usage: () => Promise.resolve(0), addUsage: full, reserveUsage: full };
     const limits = new UserLimits({ perMinute: 10, perDay: 5, backend: memoryLimitBackend(broken) });
     await expect(limits.admit('u')).rejects.toThrow(new UserError(USAGE_NOT_COUNTED));
     await store.close();

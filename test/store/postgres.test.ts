@@ -74,7 +74,17 @@ describe.skipIf(postgresUrl === null)('the PostgreSQL store', () => {
     const s = await schema();
     await Promise.all([open({ schema: s.name }), open({ schema: s.name }), open({ schema: s.name })]);
     expect(await tables(s.name)).toEqual({
-      tables: ['job_costs', 'job_journal', 'journal_leases', 'results', 'schema_migrations', 'usage'],
+      tables: [
+        'guild_settings',
+        'job_costs',
+        'job_journal',
+        'journal_leases',
+        'result_controls',
+        'results',
+        'schema_migrations',
+        'spend',
+        'usage',
+      ],
       versions: POSTGRES_MIGRATIONS.map((m) => m.version),
     });
   });

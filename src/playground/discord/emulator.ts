@@ -42,6 +42,7 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
     botUsername: opts.botUsername ?? 'banana-bot',
     guildName: opts.guildName ?? 'Emulated Guild',
     channelName: opts.channelName ?? 'general',
+    extraChannels: opts.extraChannels ?? [],
     botPermissions: opts.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
   });
   let port = 0;
@@ -117,6 +118,8 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
     guildId: world.guildId,
     channelId: world.channelId,
     users: world.namedUsers,
+    owner: world.owner,
+    channelNamed: (name) => world.channelNamed(name),
     requests: core.requests,
     violations: core.violations,
     messages: world.messages,

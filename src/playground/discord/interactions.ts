@@ -1,3 +1,4 @@
+import { Permission, hasPermission } from './permissions.js';
 import type { EmulatorCore } from './core.js';
 import { hostFile } from './message-input.js';
 import { channelPayload, memberPayload, messagePayload, threadPayload, userPayload } from './payloads.js';
@@ -16,6 +17,11 @@ import type {
   MessageRecord,
   RegisteredCommand,
 } from './types.js';
+
+/** Discord does not show the command to this member, so they cannot invoke it. */
+export class MissingCommandPermission extends Error {
+  override readonly name = 'MissingCommandPermission';
+}
 
 const InteractionContextType = { Guild: 0, BotDM: 1 } as const;
 const DEFAULT_WAIT_MS = 5000;
@@ -37,8 +43,11 @@ export class InteractionDispatcher {
   ): Promise<InteractionHandle> {
     const { world } = this.core;
     const place = this.place(ctx);
-    const [commandName = '', ...subPath] = name.trim().split(/\s+/);
+    // A context-menu command is named with spaces ("Edit with Gemini"); a slash command's words are subcommands.
+    const [commandName = '', ...subPath] =
+      ctx.targetId !== undefined ? [name.trim()] : name.trim().split(/\s+/);
     const command = this.findCommand(commandName, place.guildId);
+    if (place.guildId) this.checkMemberPermissions(command, place.user);
     const resolved: ResolvedData = {};
     const data: Record<string, unknown> = { id: command.id, name: command.name, type: command.type };
     if (command.guild_id) data.guild_id = command.guild_id;
@@ -71,9 +80,15 @@ export class InteractionDispatcher {
     const { world } = this.core;
     const message = world.messageById.get(input.messageId);
     if (!message || message.deleted) throw new Error(`unknown message ${input.messageId}`);
-    const component = findComponent(message.components, input.customId);
+    // A forged press: a client may send any custom_id, whatever the message shows.
+    const component = input.forged
+      ? { type: input.values ? 3 : 2, custom_id: input.customId }
+      : findComponent(message.components, input.customId);
     if (!component) {
       throw new Error(`message ${message.id} has no component with custom_id "${input.customId}"`);
+    }
+    if (component.disabled === true) {
+      throw new Error(`component "${input.customId}" of message ${message.id} is disabled`);
     }
     const componentType = Number(component.type);
     const data: Record<string, unknown> = { custom_id: input.customId, component_type: componentType };
@@ -88,6 +103,7 @@ export class InteractionDispatcher {
       }
       data.values = values;
     }
+    if (input.user) world.users.set(input.user.id, input.user);
     const place: Place = {
       user: input.user ?? world.namedUsers.alice,
       guildId: message.guildId,
@@ -138,6 +154,25 @@ export class InteractionDispatcher {
       throw new Error(`unknown channel ${channelId} in guild ${guildId}`);
     }
     return { user, guildId, channelId };
+  }
+
+  /**
+   * Discord offers a command with default_member_permissions only to members who have them all
+   * (administrators always; "0": administrators only): anyone else cannot invoke it.
+   */
+  private checkMemberPermissions(command: RegisteredCommand, user: FakeUser): void {
+    const needed = command.default_member_permissions;
+    if (needed === null || needed === undefined) return;
+    const granted = this.core.world.permissionsOf(user.id);
+    const allowed =
+      BigInt(needed) === 0n
+        ? hasPermission(granted, Permission.Administrator)
+        : hasPermission(granted, BigInt(needed));
+    if (!allowed) {
+      throw new MissingCommandPermission(
+        `${user.username} lacks the permissions ${needed} that /${command.name} needs`,
+      );
+    }
   }
 
   private findCommand(name: string, guildId: string | null): RegisteredCommand {

@@ -1,5 +1,6 @@
 import { idText } from './snowflake.js';
 import sharp from 'sharp';
+import { checkCustomIds } from './component-rules.js';
 import { entityTooLarge, invalidFormBody } from './errors.js';
 import type { World } from './world.js';
 import type { AttachmentRecord, RecordedFile, UploadInput } from './types.js';
@@ -70,7 +71,10 @@ export async function readMessageChanges(
     changes.content = content;
   }
   if ('embeds' in body) changes.embeds = checkEmbeds(body.embeds);
-  if ('components' in body) changes.components = Array.isArray(body.components) ? body.components : [];
+  if ('components' in body) {
+    changes.components = Array.isArray(body.components) ? body.components : [];
+    checkCustomIds(changes.components, ['components']);
+  }
   if ('flags' in body) changes.flags = typeof body.flags === 'number' ? body.flags & SETTABLE_FLAGS : 0;
   if ('allowed_mentions' in body) changes.allowedMentions = body.allowed_mentions;
   if ('message_reference' in body) {

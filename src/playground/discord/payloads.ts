@@ -244,6 +244,24 @@ export function messagePayload(
         user: userJson,
         authorizing_integration_owners: { '0': interaction.guildId ?? undefined, '1': interaction.userId },
         ...(interaction.commandName ? { name: interaction.commandName, command_type: 1 } : {}),
+        // Discord shows a component's answer as a reply to the message the component was on.
+        ...(interaction.type === 3 && interaction.sourceMessageId
+          ? { interacted_message_id: interaction.sourceMessageId }
+          : {}),
+        ...(interaction.type === 5 && interaction.sourceMessageId
+          ? {
+              triggering_interaction_metadata: {
+                id: interaction.id,
+                type: 3,
+                user: userJson,
+                authorizing_integration_owners: {
+                  '0': interaction.guildId ?? undefined,
+                  '1': interaction.userId,
+                },
+                interacted_message_id: interaction.sourceMessageId,
+              },
+            }
+          : {}),
       };
       payload.interaction = {
         id: interaction.id,

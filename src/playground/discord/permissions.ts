@@ -5,6 +5,7 @@ export const Permission = {
   AddReactions: 1n << 6n,
   ViewChannel: 1n << 10n,
   SendMessages: 1n << 11n,
+  ManageMessages: 1n << 13n,
   EmbedLinks: 1n << 14n,
   AttachFiles: 1n << 15n,
   ReadMessageHistory: 1n << 16n,
@@ -33,6 +34,9 @@ export const ORDINARY_MEMBER_PERMISSIONS =
   Permission.CreateInstantInvite |
   Permission.ChangeNickname |
   Permission.UseApplicationCommands;
+
+/** A moderator: an ordinary member who may also manage (delete) others' messages. */
+export const MODERATOR_PERMISSIONS = ORDINARY_MEMBER_PERMISSIONS | Permission.ManageMessages;
 
 /** What an app may do in a DM it was invoked in (Discord sends a fixed set there). */
 export const DM_APP_PERMISSIONS =

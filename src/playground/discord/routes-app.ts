@@ -14,6 +14,8 @@ import type { ApiRequest, RouteTable } from './route-types.js';
 import type { ApplicationCommandOption, RegisteredCommand } from './types.js';
 
 const COMMAND_NAME = /^[-_'\p{L}\p{N}]{1,32}$/u;
+/** User and message commands (context menus) take spaces and capitals, and no description. */
+const CONTEXT_MENU_NAME = /^(?! )[-_' \p{L}\p{N}]{1,32}(?<! )$/u;
 const CHAT_INPUT = 1;
 const MAX_COMMANDS_PER_TYPE: Record<number, number> = { 1: 100, 2: 15, 3: 15 };
 
@@ -194,7 +196,7 @@ function buildCommand(
   const name = raw.name;
   if (
     typeof name !== 'string' ||
-    !COMMAND_NAME.test(name) ||
+    !(type === CHAT_INPUT ? COMMAND_NAME : CONTEXT_MENU_NAME).test(name) ||
     (type === CHAT_INPUT && name !== name.toLowerCase())
   ) {
     throw invalidFormBody([...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
@@ -205,6 +207,13 @@ function buildCommand(
       [...path, 'description'],
       'BASE_TYPE_BAD_LENGTH',
       'Must be between 1 and 100 in length.',
+    );
+  }
+  if (type !== CHAT_INPUT && (description !== '' || raw.options !== undefined)) {
+    throw invalidFormBody(
+      [...path, description !== '' ? 'description' : 'options'],
+      'APPLICATION_COMMAND_CONTEXT_MENU_FIELDS',
+      'Context menu commands cannot have a description or options.',
     );
   }
   const options = Array.isArray(raw.options) ? (raw.options as ApplicationCommandOption[]) : undefined;

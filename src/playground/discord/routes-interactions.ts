@@ -1,3 +1,4 @@
+import { checkCustomIds } from './component-rules.js';
 import { MessageType } from './core.js';
 import type { EmulatorCore } from './core.js';
 import {
@@ -267,5 +268,6 @@ function checkModal(data: Record<string, unknown>): InteractionState['modal'] {
       'Must be between 1 and 5 in length.',
     );
   }
+  checkCustomIds(components, ['data', 'components']);
   return { custom_id: customId, title, components };
 }

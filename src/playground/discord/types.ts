@@ -23,6 +23,8 @@ export interface DiscordEmulatorOptions {
   botUsername?: string;
   guildName?: string;
   channelName?: string;
+  /** More text channels of the guild, by name (a moderation log, a second channel for rules). */
+  extraChannels?: string[];
 }
 
 export interface FakeUser {
@@ -238,6 +240,8 @@ export interface DispatchComponentInput {
   /** Selected values for select menus. */
   values?: string[];
   user?: FakeUser;
+  /** Sends the custom_id whether or not the message has such a component, as a crafted client could. */
+  forged?: boolean;
 }
 
 /** A fault a test injects: matching requests get this answer instead of reaching their route. */
@@ -263,7 +267,12 @@ export interface DiscordEmulator {
   botUserId: string;
   guildId: string;
   channelId: string;
-  users: { alice: FakeUser; bob: FakeUser; carol: FakeUser };
+  /** Ordinary members, and `moderator`, who also has Manage Messages. */
+  users: { alice: FakeUser; bob: FakeUser; carol: FakeUser; moderator: FakeUser };
+  /** The guild's owner: every permission (Manage Server included), unlike alice, bob and carol. */
+  owner: FakeUser;
+  /** The id of a guild text channel by name (see DiscordEmulatorOptions.extraChannels). */
+  channelNamed(name: string): string;
   requests: RecordedRequest[];
   violations: SpecViolation[];
   messages: MessageRecord[];

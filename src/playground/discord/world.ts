@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createSnowflakeGenerator } from './snowflake.js';
-import { DM_APP_PERMISSIONS, ORDINARY_MEMBER_PERMISSIONS, hasPermission } from './permissions.js';
+import {
+  DM_APP_PERMISSIONS,
+  MODERATOR_PERMISSIONS,
+  ORDINARY_MEMBER_PERMISSIONS,
+  hasPermission,
+} from './permissions.js';
 import type { FakeUser, InteractionState, MessageRecord, RegisteredCommand, ThreadRecord } from './types.js';
 
 export const ChannelType = { GuildText: 0, DM: 1, PublicThread: 11 } as const;
@@ -29,6 +34,7 @@ export interface WorldSettings {
   guildName: string;
   channelName: string;
   botPermissions: bigint;
+  extraChannels?: readonly string[];
 }
 
 // Fixed ids (2023-era snowflakes) so logs and fixtures stay stable between runs.
@@ -43,6 +49,7 @@ export const FIXED_IDS = {
   alice: '1090000000000001001',
   bob: '1090000000000001002',
   carol: '1090000000000001003',
+  moderator: '1090000000000001004',
 } as const;
 
 /** Everything the emulated Discord knows: one guild, its channel, users, messages, threads, files. */
@@ -57,7 +64,8 @@ export class World {
   readonly createdAt = Date.now();
   readonly bot: FakeUser;
   readonly owner: FakeUser;
-  readonly namedUsers: { alice: FakeUser; bob: FakeUser; carol: FakeUser };
+  /** Ordinary members, and a moderator who may also manage messages. */
+  readonly namedUsers: { alice: FakeUser; bob: FakeUser; carol: FakeUser; moderator: FakeUser };
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, ChannelRecord>();
   readonly messages: MessageRecord[] = [];
@@ -79,6 +87,7 @@ export class World {
       alice: makeUser(FIXED_IDS.alice, 'alice'),
       bob: makeUser(FIXED_IDS.bob, 'bob'),
       carol: makeUser(FIXED_IDS.carol, 'carol'),
+      moderator: makeUser(FIXED_IDS.moderator, 'moderator'),
     };
     for (const user of [this.bot, this.owner, ...Object.values(this.namedUsers)]) {
       this.users.set(user.id, user);
@@ -92,6 +101,24 @@ export class World {
       position: 0,
       lastMessageId: null,
     });
+    for (const [i, name] of (settings.extraChannels ?? []).entries()) {
+      const id = `10900000000000002${String(i + 1).padStart(2, '0')}`;
+      this.channels.set(id, {
+        id,
+        type: ChannelType.GuildText,
+        guildId: this.guildId,
+        name,
+        recipientId: null,
+        position: i + 1,
+        lastMessageId: null,
+      });
+    }
+  }
+
+  /** The id of a guild text channel by name. */
+  channelNamed(name: string): string {
+    for (const c of this.channels.values()) if (c.guildId === this.guildId && c.name === name) return c.id;
+    throw new Error(`no channel named ${name}`);
   }
 
   newToken(): string {
@@ -145,6 +172,7 @@ export class World {
   permissionsOf(userId: string): bigint {
     if (userId === this.owner.id) return (1n << 50n) - 1n;
     if (userId === this.bot.id) return this.settings.botPermissions;
+    if (userId === FIXED_IDS.moderator) return MODERATOR_PERMISSIONS;
     return ORDINARY_MEMBER_PERMISSIONS;
   }
 

@@ -1,0 +1,111 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIComponentInMessageActionRow,
+  type APISelectMenuOption,
+} from 'discord.js';
+import type { UpscaleSize } from '../../core/model-controls.js';
+import { text } from '../../text/catalogue.js';
+import {
+  encodeControlId,
+  MAX_PICTURES,
+  pickValue,
+  type ControlAction,
+  type PictureAction,
+} from './custom-id.js';
+
+/** The controls a result's first message gets: the id its request is stored under, and what Upscale offers. */
+export interface ResultControls {
+  readonly id: string;
+  /** Bigger sizes an offered model makes; none hides Upscale. */
+  readonly upscaleSizes: readonly UpscaleSize[];
+}
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+/** The rows the controls take, so that other rows (grounding links) leave room for them. */
+export const CONTROL_ROWS = 2;
+const MAX_SELECT_OPTIONS = 25;
+
+const LABELS: Record<ControlAction, () => string> = {
+  reroll: () => text('controls.reroll'),
+  'vary-subtle': () => text('controls.varySubtle'),
+  'vary-strong': () => text('controls.varyStrong'),
+  edit: () => text('controls.edit'),
+  remix: () => text('controls.remix'),
+  'upscale-2K': () => text('controls.upscale', { size: '2K' }),
+  'upscale-4K': () => text('controls.upscale', { size: '4K' }),
+  delete: () => text('controls.delete'),
+};
+const EMOJI: Record<ControlAction, string> = {
+  reroll: '🔁',
+  'vary-subtle': '🪄',
+  'vary-strong': '🌀',
+  edit: '✏️',
+  remix: '📝',
+  'upscale-2K': '⬆️',
+  'upscale-4K': '⬆️',
+  delete: '🗑️',
+};
+
+function button(action: ControlAction, controlId: string, picture = 1): APIButtonComponentWithCustomId {
+  return {
+    type: ComponentType.Button,
+    style: action === 'delete' ? ButtonStyle.Danger : ButtonStyle.Secondary,
+    label: LABELS[action](),
+    emoji: { name: EMOJI[action] },
+    custom_id: encodeControlId({ kind: 'action', action, controlId, picture }),
+  };
+}
+
+const row = (components: APIComponentInMessageActionRow[]): Row => ({
+  type: ComponentType.ActionRow,
+  components,
+});
+
+const pictureActions = (controls: ResultControls): PictureAction[] => [
+  'vary-subtle',
+  'vary-strong',
+  'edit',
+  ...controls.upscaleSizes.map((size) => `upscale-${size}` as const),
+];
+
+/**
+ * The buttons under a result. One picture: its actions as buttons in two rows. Several: Reroll,
+ * Remix and Delete as buttons, and one menu whose options say which picture each action is for.
+ */
+export function controlRows(controls: ResultControls, pictures: number): Row[] {
+  const { id } = controls;
+  const perPicture = pictureActions(controls);
+  if (pictures <= 1) {
+    const [vary, strong, edit, ...upscale] = perPicture.map((a) => button(a, id));
+    return [
+      row([button('reroll', id), vary!, strong!, edit!, button('remix', id)]),
+      row([...upscale, button('delete', id)]),
+    ];
+  }
+  const shown = Math.min(pictures, MAX_PICTURES, Math.floor(MAX_SELECT_OPTIONS / perPicture.length));
+  const options: APISelectMenuOption[] = [];
+  for (let picture = 1; picture <= shown; picture++) {
+    for (const action of perPicture) {
+      options.push({
+        label: text('controls.pickOption', { number: picture, action: LABELS[action]() }),
+        value: pickValue(action, picture),
+        emoji: { name: EMOJI[action] },
+      });
+    }
+  }
+  return [
+    row([button('reroll', id), button('remix', id), button('delete', id)]),
+    row([
+      {
+        type: ComponentType.StringSelect,
+        custom_id: encodeControlId({ kind: 'pick', controlId: id }),
+        placeholder: text('controls.pickPlaceholder'),
+        options,
+      },
+    ]),
+  ];
+}
