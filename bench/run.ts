@@ -13,6 +13,7 @@ import { memoryScenario } from './scenarios/memory.js';
 import { overheadScenario } from './scenarios/overhead.js';
 import { previewsScenario } from './scenarios/previews.js';
 import { quotaScenario } from './scenarios/quota.js';
+import { scaleScenario } from './scenarios/scale.js';
 import { HttpTap } from './support/http-tap.js';
 
 type Scenario = { title: string; run: (tap: HttpTap) => Promise<ScenarioReport> };
@@ -24,6 +25,7 @@ const SCENARIOS: readonly Scenario[] = [
   { title: '4. Memory with 100 queued /edit jobs', run: memoryScenario },
   { title: '5. Fairness', run: fairnessScenario },
   { title: '6. Live previews', run: previewsScenario },
+  { title: '7. Scale and crash recovery', run: scaleScenario },
 ];
 
 const OUTPUT = resolve(import.meta.dirname, '../BENCHMARKS.md');

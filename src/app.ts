@@ -16,12 +16,14 @@ import { createImageLoader } from './images/load.js';
 import { sniffType } from './images/sniff.js';
 import { Spool } from './images/spool.js';
 import { createGeminiGate, type ClosableGate } from './jobs/gemini-gate.js';
+import { JobJournal } from './jobs/journal.js';
 import { JobPipeline, type ShutdownSummary } from './jobs/pipeline.js';
 import { memoryLimitBackend, redisKeyPrefix, redisLimitBackend } from './jobs/limit-backend.js';
 import { UserLimits } from './jobs/user-limits.js';
 import type { Logger } from './logger.js';
 import { LogEvent } from './log-events.js';
-import { openStore } from './store/store.js';
+import { openConfiguredStore } from './store/store.js';
+import { JournalResumer } from './discord/resume.js';
 import { BlockedWords } from './core/blocked-words.js';
 import { ModerationLog } from './discord/moderation-log.js';
 import { ServerSettings } from './discord/server-settings.js';
@@ -43,8 +45,10 @@ export interface AppHooks {
   onFatal?(problem: string, code: number): void;
 }
 
-export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): App {
-  const store = openStore(config.dataDir);
+/** Opens the store (connecting and migrating PostgreSQL when DATABASE_URL is set), then builds the rest. */
+export async function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Promise<App> {
+  const store = await openConfiguredStore(config, log);
+  const journal = new JobJournal(store, { leaseMs: config.journalLeaseMs, log });
   // Input images wait on disk beside the database while their job runs (see Spool).
   const spool = Spool.open(
     config.dataDir === ':memory:' ? join(tmpdir(), 'banana-bot-spool') : join(config.dataDir, 'spool'),
@@ -109,6 +113,7 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
     log,
     concurrency: config.geminiConcurrency,
     maxQueue: config.maxQueue,
+    journal,
   });
   const gatewayConnected = () => client.ws.status === Status.Ready;
   metrics.watchQueue(() => pipeline.stats);
@@ -129,6 +134,17 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
   };
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   attachRouter(client, { slash: buildCommands(config.geminiModels), message: buildMessageCommands() }, ctx);
+  const resumer = new JournalResumer({
+    client,
+    pipeline,
+    journal,
+    log,
+    maxAgeMs: config.resumeMaxAgeMs,
+    sweepEveryMs: config.journalLeaseMs,
+  });
+  // Jobs left by processes that are gone are taken over once Discord can be reached, and then
+  // every lease length, for processes that die while this one runs.
+  client.once(Events.ClientReady, () => resumer.start());
   client.once(Events.ClientReady, (c) =>
     log.info(
       {
@@ -171,10 +187,13 @@ export function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Ap
       await checkDiscordReachable(config.discordApiUrl, config.discordToken);
       // Before login: a bot whose every model is gone must not go online (NoUsableModelError).
       await checkOfferedModels(gemini, models, log);
+      await journal.start();
       await client.login(config.discordToken);
     },
     async stop() {
+      resumer.stop();
       const summary = await pipeline.shutdown(config.shutdownGraceMs);
+      await journal.stop();
       await client.destroy();
       await gate.stop().catch(() => undefined);
       await limitBackend.close();

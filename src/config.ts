@@ -34,7 +34,15 @@ export interface Config {
   readonly allowDms: boolean;
   readonly redisUrl: string | undefined;
   readonly redisKeyTtlMs: number;
+  /** PostgreSQL for the store (every process on it shares everything); unset: SQLite in dataDir. */
+  readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Gateway shards in all ('auto': as many as Discord recommends) and those this process runs. */
+  readonly shards: ShardSettings;
+  /** A journaled job older than this when a process takes it over is not run: its member is told. */
+  readonly resumeMaxAgeMs: number;
+  /** How long a process's claim on its journaled jobs lasts without renewal (it renews every third). */
+  readonly journalLeaseMs: number;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
   /** Stream Gemini's answers and show its interim drafts in the progress message. */
@@ -46,6 +54,9 @@ export interface Config {
   /** Where /metrics and /healthz listen; undefined: no listener. */
   readonly metricsPort: number | undefined;
 }
+
+export type ShardSettings =
+  { readonly count: 'auto' } | { readonly count: number; readonly ids: readonly number[] };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -67,6 +78,13 @@ const HINTS: Record<string, string> = {
   REDIS_URL: 'a redis:// URL such as redis://127.0.0.1:6379, or leave it unset to keep limits in-process',
   REDIS_KEY_TTL_MS:
     'milliseconds from 1000 to 604800000 that the shared quota state outlives the last Gemini call, or leave it unset for 600000 (10 minutes)',
+  DATABASE_URL:
+    'a postgres:// URL such as postgres://user:password@host:5432/bot (Heroku Postgres sets it), or leave it unset to keep the store in SQLite in DATA_DIR',
+  SHARD_COUNT: 'auto (as many shards as Discord recommends) or a whole number from 1 to 10000',
+  SHARD_IDS:
+    'a comma list of shard ids or ranges below SHARD_COUNT, such as 0,1 or 0-3, or leave it unset to run every shard',
+  RESUME_MAX_AGE: 'a duration such as 30m, 90s or 2h (a bare number is minutes), from 1 minute to 24 hours',
+  JOURNAL_LEASE_MS: 'milliseconds from 1000 to 600000, or leave it unset for 15000',
   PREVIEWS:
     'true (stream Gemini’s answers and show its drafts in the progress message) or false (plain requests, no drafts)',
   DAILY_BUDGET_USD:
@@ -180,7 +198,32 @@ const schema = z.object({
   ALLOW_DMS: bool(false),
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   REDIS_KEY_TTL_MS: int(1000, 7 * 86_400_000, 10 * 60_000),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().trim().default('./data')),
+  SHARD_COUNT: z.preprocess(
+    emptyToUndefined,
+    z.union([z.literal('auto'), z.coerce.number().int().min(1).max(10_000)]).default('auto'),
+  ),
+  SHARD_IDS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/,
+        'must be shard ids or ranges such as 0,1 or 0-3',
+      )
+      .optional(),
+  ),
+  RESUME_MAX_AGE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\s*\d+\s*(s|m|h)?\s*$/i, 'must be a duration such as 30m, 90s or 2h')
+      .default('30m')
+      .transform(parseDuration)
+      .pipe(z.number().min(60_000).max(86_400_000)),
+  ),
+  JOURNAL_LEASE_MS: int(1000, 600_000, 15_000),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -201,6 +244,43 @@ const schema = z.object({
   BLOCKED_WORDS: z.preprocess(emptyToUndefined, z.string().trim().optional()),
   METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65_535).optional()),
 });
+
+/** '30m', '90s', '2h'; a bare number is minutes. In ms. */
+function parseDuration(value: string): number {
+  const [, amount, unit] = /^\s*(\d+)\s*([smh])?\s*$/i.exec(value)!;
+  const ms = { s: 1000, m: 60_000, h: 3_600_000 }[(unit ?? 'm').toLowerCase() as 's' | 'm' | 'h'];
+  return Number(amount) * ms;
+}
+
+/** SHARD_IDS as a sorted list without repeats: '0,2-4' -> [0, 2, 3, 4]. */
+function parseShardIds(value: string): number[] {
+  const ids = new Set<number>();
+  for (const part of value.split(',')) {
+    const [from, to = from] = part.split('-').map((s) => Number(s.trim())) as [number, number?];
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+function shardSettings(count: number | 'auto', ids: string | undefined): ShardSettings {
+  if (count === 'auto') {
+    if (ids !== undefined) {
+      throw new ConfigError([
+        'SHARD_IDS is set but SHARD_COUNT is auto: name the shard count (SHARD_COUNT=4, say) so that processes can split the shards between them',
+      ]);
+    }
+    return Object.freeze({ count });
+  }
+  const chosen = ids === undefined ? Array.from({ length: count }, (_, i) => i) : parseShardIds(ids);
+  const outside = chosen.filter((id) => id >= count);
+  if (outside.length > 0) {
+    throw new ConfigError([
+      `SHARD_IDS names shard ${outside.join(', ')}, but with SHARD_COUNT=${count} the shards are 0 to ${count - 1}`,
+    ]);
+  }
+  if (chosen.length === 0) throw new ConfigError(['SHARD_IDS names no shard']);
+  return Object.freeze({ count, ids: Object.freeze(chosen) });
+}
 
 /**
  * zod's own wording ("Invalid input: expected number, received NaN") is for developers; an operator
@@ -378,7 +458,11 @@ export function loadConfig(
     allowDms: e.ALLOW_DMS,
     redisUrl: e.REDIS_URL,
     redisKeyTtlMs: e.REDIS_KEY_TTL_MS,
+    databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    shards: shardSettings(e.SHARD_COUNT, e.SHARD_IDS),
+    resumeMaxAgeMs: e.RESUME_MAX_AGE,
+    journalLeaseMs: e.JOURNAL_LEASE_MS,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     previews: e.PREVIEWS,

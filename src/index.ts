@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     stop('fatal gateway close', 1);
   };
   try {
-    app = createApp(config, log, { onFatal: fatal });
+    app = await createApp(config, log, { onFatal: fatal });
   } catch (err) {
     // A data folder or database the operator must fix: one readable line, as for ConfigError.
     if (err instanceof OperatorError) {

@@ -26,6 +26,15 @@ export const LogEvent = {
   shutdownFinished: 'shutdown.finished',
   redisUnavailable: 'redis.unavailable',
   redisRecovered: 'redis.recovered',
+  /** The database (DATABASE_URL) stopped answering: writes are retried, jobs go on. */
+  storeUnavailable: 'store.unavailable',
+  storeRecovered: 'store.recovered',
+  /** A write to the store was given up after retrying; the line says which. */
+  storeWriteLost: 'store.write-lost',
+  /** Jobs of a process that is gone, taken over by this one (the line counts them). */
+  journalTakenOver: 'journal.taken-over',
+  /** A journaled job that could not be run again: its member was told (or could not be). */
+  journalJobLost: 'journal.job-lost',
   geminiModelFound: 'gemini.model.found',
   geminiModelNotFound: 'gemini.model.not-found',
   geminiModelUnknown: 'gemini.model.unknown',

@@ -198,6 +198,49 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISCORD_TOKEN: TOKEN })).toThrow(ConfigError);
   });
 
+  test('the store, shards and crash recovery have their documented defaults', () => {
+    expect(loadConfig(base)).toMatchObject({
+      databaseUrl: undefined,
+      shards: { count: 'auto' },
+      resumeMaxAgeMs: 30 * 60_000,
+      journalLeaseMs: 15_000,
+    });
+  });
+
+  test.each([
+    [{ SHARD_COUNT: '4' }, { count: 4, ids: [0, 1, 2, 3] }],
+    [
+      { SHARD_COUNT: '4', SHARD_IDS: '2,3' },
+      { count: 4, ids: [2, 3] },
+    ],
+    [
+      { SHARD_COUNT: '8', SHARD_IDS: '0-2, 6,1' },
+      { count: 8, ids: [0, 1, 2, 6] },
+    ],
+  ])('shards %j run as %j', (env, shards) => {
+    expect(loadConfig({ ...base, ...env }).shards).toEqual(shards);
+  });
+
+  test.each([
+    [{ SHARD_IDS: '0' }, /SHARD_IDS is set but SHARD_COUNT is auto/],
+    [{ SHARD_COUNT: '2', SHARD_IDS: '2' }, /names shard 2, but with SHARD_COUNT=2 the shards are 0 to 1/],
+    [{ SHARD_COUNT: '2', SHARD_IDS: 'one' }, /SHARD_IDS is not valid: must be shard ids or ranges/],
+    [{ SHARD_COUNT: 'many' }, /SHARD_COUNT is not valid/],
+    [{ RESUME_MAX_AGE: '10s' }, /RESUME_MAX_AGE is not valid.*from 1 minute to 24 hours/],
+    [{ DATABASE_URL: 'mysql://db/bot' }, /DATABASE_URL is not valid.*postgres:\/\//],
+  ])('%j is refused, saying why', (env, message) => {
+    expect(problems({ ...base, ...env }).join('\n')).toMatch(message);
+  });
+
+  test('RESUME_MAX_AGE takes seconds, minutes or hours; a bare number is minutes', () => {
+    expect(loadConfig({ ...base, RESUME_MAX_AGE: '90s' }).resumeMaxAgeMs).toBe(90_000);
+    expect(loadConfig({ ...base, RESUME_MAX_AGE: '2h' }).resumeMaxAgeMs).toBe(7_200_000);
+    expect(loadConfig({ ...base, RESUME_MAX_AGE: '45' }).resumeMaxAgeMs).toBe(2_700_000);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db:5432/bot' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/bot',
+    );
+  });
+
   test('the error message never includes the values given', () => {
     try {
       loadConfig({ DISCORD_TOKEN: 'short-secret', GEMINI_API_KEY: base.GEMINI_API_KEY, GEMINI_RPM: 'x' });

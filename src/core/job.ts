@@ -7,15 +7,60 @@ import type { ImageSize, ThinkingLevel } from './models.js';
 
 export type JobKind = 'imagine' | 'edit' | 'refine';
 
+/**
+ * Where an input can be found again by a process that has only the job journal: a link (an
+ * attachment of the command; Discord's signed links last hours, longer than a job may wait to be
+ * resumed) or a picture in a message, looked up again (a bot picture being refined).
+ */
+export type InputRef =
+  | { readonly kind: 'url'; readonly url: string }
+  | {
+      readonly kind: 'message-image';
+      readonly channelId: string;
+      readonly messageId: string;
+      /** Which of the message's images (from 0); unset: the first. */
+      readonly index?: number | undefined;
+    };
+
 /** An image the job needs, fetched only when the job starts (queued jobs hold no bytes). */
 export interface InputSource {
   readonly filename: string;
   readonly declaredSize?: number | undefined;
   /** Resolved at start: Discord attachment URLs are signed and can expire while a job waits. */
   url(): Promise<string>;
+  /** How to find it again after a crash; a source without one makes its job unjournaled. */
+  readonly ref?: InputRef | undefined;
   /** Where the image can be found again later, for the result's controls; unset: nowhere. */
   readonly replay?: ReplayInput | undefined;
 }
+
+/**
+ * How to reach a job's member again from another process: the interaction's reply (its token
+ * lasts 15 minutes; after that the channel, mentioning the member) or a reply in a channel or
+ * thread (a refine).
+ */
+export type TargetRef =
+  | {
+      readonly kind: 'interaction';
+      readonly applicationId: string;
+      readonly token: string;
+      /** When the interaction was made: its token dies 15 minutes later. */
+      readonly createdAt: number;
+      readonly channelId: string;
+      readonly userId: string;
+      readonly prompt: string;
+      readonly uploadLimit: number;
+      /** The reply was ephemeral: the result stays out of the channel (InteractionTargetOptions). */
+      readonly private?: boolean | undefined;
+    }
+  | {
+      readonly kind: 'message';
+      readonly channelId: string;
+      readonly replyTo: string | undefined;
+      readonly userId: string;
+      readonly prompt: string;
+      readonly uploadLimit: number;
+    };
 
 export type JobStatus =
   | { readonly state: 'queued'; readonly position: number }
@@ -64,6 +109,8 @@ export interface DeliveryTarget {
    * member could not be reached at all.
    */
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined>;
+  /** How another process reaches the same member after a crash; without one the job is not journaled. */
+  readonly ref?: TargetRef | undefined;
 }
 
 export interface RefineContext {

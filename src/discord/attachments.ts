@@ -1,13 +1,14 @@
 import type { Attachment, Client, Message } from 'discord.js';
 import type { ReplayInput } from '../core/controls.js';
-import type { InputSource } from '../core/job.js';
+import type { InputRef, InputSource } from '../core/job.js';
 import { UserError } from '../errors.js';
+import type { JournaledInput } from '../jobs/journal.js';
 import { text } from '../text/catalogue.js';
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|heic|heif|avif|tiff?|bmp)$/i;
 
 /** Looks like an image by its declared type or name; the bytes are checked when the job starts. */
-export function isImageAttachment(a: Attachment): boolean {
+export function isImageAttachment(a: Pick<Attachment, 'contentType' | 'name'>): boolean {
   return a.contentType?.startsWith('image/') === true || IMAGE_EXT.test(a.name);
 }
 
@@ -18,13 +19,14 @@ export function messageImages(message: Message): Attachment[] {
 
 /**
  * An upload to a slash command as a job input, fetched only when the job starts. Only its link
- * can be kept for the result's buttons: such uploads belong to no message.
+ * can be kept for the result's buttons and the journal: such uploads belong to no message.
  */
 export function attachmentSource(a: Attachment): InputSource {
   return {
     filename: a.name,
     declaredSize: a.size,
     url: () => Promise.resolve(a.url),
+    ref: { kind: 'url', url: a.url },
     replay: { kind: 'link', filename: a.name, declaredSize: a.size, url: a.url },
   };
 }
@@ -37,6 +39,7 @@ export function messageImageSource(message: Message, index: number): InputSource
     declaredSize: image?.size,
     url: () =>
       image ? Promise.resolve(image.url) : Promise.reject(new UserError(text('refine.pictureGone'))),
+    ref: { kind: 'message-image', channelId: message.channelId, messageId: message.id, index },
     replay: {
       kind: 'attachment',
       filename: image?.name ?? 'image',
@@ -47,21 +50,37 @@ export function messageImageSource(message: Message, index: number): InputSource
   };
 }
 
+/** Where the journal finds a kept input again: the same link, or the same image of the same message. */
+function journalRef(replay: ReplayInput): InputRef {
+  return replay.kind === 'link'
+    ? { kind: 'url', url: replay.url }
+    : {
+        kind: 'message-image',
+        channelId: replay.channelId,
+        messageId: replay.messageId,
+        index: replay.index,
+      };
+}
+
 /**
- * An input kept by a result's controls, made a job input again: an image of a message is fetched
- * again when the job starts (CDN links expire), a slash command's upload is its stored link.
+ * An input kept by a result's controls (or the journal), made a job input again: an image of a
+ * message is fetched again when the job starts (CDN links expire, and a process resuming the job
+ * after a crash has only the ids), a slash command's upload is its stored link.
  */
 export function replaySource(client: Client, replay: ReplayInput): InputSource {
+  const ref = journalRef(replay);
   if (replay.kind === 'link') {
     return {
       filename: replay.filename,
       declaredSize: replay.declaredSize,
       url: () => Promise.resolve(replay.url),
+      ref,
       replay,
     };
   }
   return {
     filename: replay.filename,
+    ref,
     replay,
     async url() {
       const channel = await client.channels.fetch(replay.channelId).catch(() => null);
@@ -81,4 +100,24 @@ export function pictureSource(
   index: number,
 ): InputSource {
   return replaySource(client, { kind: 'attachment', filename: 'previous picture', ...where, index });
+}
+
+/** A journaled input as a source again, in a process that did not admit its job. */
+export function sourceFromJournal(client: Client, input: JournaledInput): InputSource {
+  const { ref } = input;
+  if (ref.kind === 'message-image') {
+    return replaySource(client, {
+      kind: 'attachment',
+      filename: input.filename,
+      channelId: ref.channelId,
+      messageId: ref.messageId,
+      index: ref.index ?? 0,
+    });
+  }
+  return replaySource(client, {
+    kind: 'link',
+    filename: input.filename,
+    declaredSize: input.declaredSize,
+    url: ref.url,
+  });
 }

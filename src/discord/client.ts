@@ -14,6 +14,11 @@ export function createDiscordClient(config: Config): Client {
     intents,
     partials: [Partials.Channel],
     rest: { api: config.discordApiUrl },
+    // discord.js runs every shard named here over its own gateway connection in this process;
+    // several processes split SHARD_COUNT between them by SHARD_IDS.
+    ...(config.shards.count === 'auto'
+      ? { shards: 'auto' as const }
+      : { shards: [...config.shards.ids], shardCount: config.shards.count }),
     // Belt and braces: every send also sets this explicitly.
     allowedMentions: NO_PINGS,
   });

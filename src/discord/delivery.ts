@@ -1,14 +1,25 @@
 import {
   AttachmentBuilder,
   DiscordAPIError,
+  InteractionWebhook,
   MessageFlags,
   RESTJSONErrorCodes,
+  type Client,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
   type Message,
   type SendableChannels,
 } from 'discord.js';
 import type { Logger } from '../logger.js';
 import type { DeliverableImage } from '../core/images.js';
-import type { DeliveredMessage, DeliveryTarget, JobResult, JobStatus, OnVisible } from '../core/job.js';
+import type {
+  DeliveredMessage,
+  DeliveryTarget,
+  JobResult,
+  JobStatus,
+  OnVisible,
+  TargetRef,
+} from '../core/job.js';
 import { LogEvent } from '../log-events.js';
 import { text } from '../text/catalogue.js';
 import {
@@ -133,6 +144,45 @@ export interface InteractionTargetOptions {
 }
 
 /**
+ * What InteractionTarget uses of an interaction: the live one, or one rebuilt from its token by a
+ * process resuming the job after a crash (resumedInteraction).
+ */
+export interface ReplyHandle {
+  readonly applicationId: string;
+  readonly token: string;
+  readonly user: { readonly id: string };
+  readonly channel: JobInteraction['channel'];
+  readonly channelId: string | null;
+  readonly client: Client;
+  readonly createdTimestamp: number;
+  readonly attachmentSizeLimit: number;
+  /** A component's interaction: the message its button is under. */
+  readonly message?: { readonly id: string } | null | undefined;
+  editReply(options: InteractionEditReplyOptions): Promise<Message>;
+  followUp(options: InteractionReplyOptions): Promise<Message>;
+}
+
+/** An interaction's reply as another process reaches it: through its token, until the token dies. */
+export function resumedInteraction(
+  client: Client<true>,
+  ref: Extract<TargetRef, { kind: 'interaction' }>,
+): ReplyHandle {
+  const webhook = new InteractionWebhook(client, ref.applicationId, ref.token);
+  return {
+    applicationId: ref.applicationId,
+    token: ref.token,
+    user: { id: ref.userId },
+    channel: null,
+    channelId: ref.channelId,
+    client,
+    createdTimestamp: ref.createdAt,
+    attachmentSizeLimit: ref.uploadLimit,
+    editReply: (options) => webhook.editMessage('@original', options),
+    followUp: (options) => webhook.send(options),
+  };
+}
+
+/**
  * The reply to a slash command or a component. The result edits the deferred reply; if that is
  * gone, a follow-up; once the token has expired (long queues) a channel message that mentions
  * the member; then words alone; then a DM.
@@ -143,8 +193,10 @@ export class InteractionTarget implements DeliveryTarget {
   private replyGone = false;
   private readonly now: () => number;
 
+  readonly ref: TargetRef;
+
   constructor(
-    private readonly interaction: JobInteraction,
+    private readonly interaction: ReplyHandle,
     private readonly prompt: string,
     private readonly log: Logger,
     /** Resolves to whether the reply was deferred; every edit waits for it. */
@@ -155,6 +207,17 @@ export class InteractionTarget implements DeliveryTarget {
   ) {
     this.now = options.now ?? Date.now;
     this.uploadLimit = interaction.attachmentSizeLimit || DEFAULT_UPLOAD_LIMIT;
+    this.ref = {
+      kind: 'interaction',
+      applicationId: interaction.applicationId,
+      token: interaction.token,
+      createdAt: interaction.createdTimestamp,
+      channelId: interaction.channelId ?? '',
+      userId: interaction.user.id,
+      prompt,
+      uploadLimit: this.uploadLimit,
+      ...(options.private ? { private: true } : {}),
+    };
   }
 
   private async tokenUsable(): Promise<boolean> {
@@ -200,7 +263,7 @@ export class InteractionTarget implements DeliveryTarget {
     };
     const viaToken = { credential: 'interaction token', inThread };
     // A button's result answers the picture it was pressed under, in the channel as in the reply.
-    const replyTo = 'message' in i && i.message ? i.message.id : undefined;
+    const replyTo = i.message?.id;
     return [
       {
         ...viaToken,
@@ -255,6 +318,11 @@ export class MessageTarget implements DeliveryTarget {
     private readonly controls?: ResultControls,
     private readonly onPosted?: (path: string) => void,
   ) {}
+
+  get ref(): TargetRef {
+    const { channel, replyTo, prompt, userId, uploadLimit } = this;
+    return { kind: 'message', channelId: channel.id, replyTo, userId, prompt, uploadLimit };
+  }
 
   async progress(status: JobStatus): Promise<void> {
     if (this.placeholderGone) return;

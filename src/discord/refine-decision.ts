@@ -1,5 +1,15 @@
 import type { ResultRecord } from '../core/results.js';
 import { text } from '../text/catalogue.js';
+import { promptOfResult } from './render.js';
+
+/** The message a reply answers, as Discord shows it (fetched only when the store does not know it). */
+export interface RepliedMessage {
+  readonly channelId: string;
+  readonly guildId: string | null;
+  readonly content: string;
+  readonly hasImage: boolean;
+  readonly createdAt: number;
+}
 
 /** The facts about an incoming message that decide whether it asks to refine a picture. */
 export interface MessageFacts {
@@ -11,7 +21,14 @@ export interface MessageFacts {
   /** With the MessageContent intent an empty message really is empty; without it, it may be unreadable. */
   readonly contentIntent: boolean;
   /** The message it replies to, when it is a reply. */
-  readonly replyTo?: { readonly messageId: string; readonly authorId: string | undefined } | undefined;
+  readonly replyTo?:
+    | {
+        readonly messageId: string;
+        readonly authorId: string | undefined;
+        /** Looks the message up on Discord, for a bot picture the store does not know. */
+        fetch?: () => Promise<RepliedMessage | undefined>;
+      }
+    | undefined;
   readonly channelId: string;
   /** Set when the message is in a thread. */
   readonly thread?: { readonly ownerId: string | null } | undefined;
@@ -19,8 +36,18 @@ export interface MessageFacts {
 
 export type RefineDecision =
   | { readonly kind: 'ignore' }
-  /** Replying to a picture in a channel: the refine goes into a thread started on it. */
-  | { readonly kind: 'refine'; readonly parent: ResultRecord; readonly placement: 'new-thread' | 'here' }
+  /**
+   * Replying to a picture in a channel: the refine goes into a thread started on it. `known` is
+   * false for a bot picture the store has no record of (a reset store, an older deployment): the
+   * parent then stands for the message alone (its picture, the prompt read from its text) and has
+   * no lineage before it.
+   */
+  | {
+      readonly kind: 'refine';
+      readonly parent: ResultRecord;
+      readonly placement: 'new-thread' | 'here';
+      readonly known?: false;
+    }
   /** The user clearly meant the bot but the message is unreadable (no MessageContent intent). */
   | { readonly kind: 'hint'; readonly message: string };
 
@@ -54,14 +81,53 @@ export async function decideRefine(m: MessageFacts, store: RefineLookup): Promis
       return { kind: 'refine', parent, placement: m.thread ? 'here' : 'new-thread' };
     }
     // A reply to one of the bot's other messages in its thread (an error, a hint) means the thread.
-    if (!(inBotThread && m.replyTo.authorId === m.botId)) return { kind: 'ignore' };
+    if (!(inBotThread && m.replyTo.authorId === m.botId)) {
+      const unknown = m.replyTo.authorId === m.botId ? await unknownPicture(m, m.replyTo) : undefined;
+      if (!unknown) return { kind: 'ignore' };
+      if (empty)
+        return m.mentionsBot || m.contentIntent
+          ? { kind: 'ignore' }
+          : { kind: 'hint', message: UNREADABLE_HINT };
+      return { kind: 'refine', parent: unknown, placement: m.thread ? 'here' : 'new-thread', known: false };
+    }
   }
 
   if (inBotThread) {
     if (empty) return { kind: 'ignore' };
     // A thread the bot started on a picture has that picture's id; later pictures live inside it.
     const latest = (await store.latestInThread(m.channelId)) ?? (await store.getResult(m.channelId));
-    return latest ? { kind: 'refine', parent: latest, placement: 'here' } : { kind: 'ignore' };
+    if (latest) return { kind: 'refine', parent: latest, placement: 'here' };
+    // A reply to a bot picture in a thread the store knows nothing of: that picture.
+    const unknown = m.replyTo ? await unknownPicture(m, m.replyTo) : undefined;
+    return unknown
+      ? { kind: 'refine', parent: unknown, placement: 'here', known: false }
+      : { kind: 'ignore' };
   }
   return { kind: 'ignore' };
+}
+
+/**
+ * A bot message the store does not know, as a result record standing for itself, when it holds a
+ * picture: its prompt is read back from the words the bot posted with it ('' when they cannot be read).
+ */
+async function unknownPicture(
+  m: MessageFacts,
+  replyTo: NonNullable<MessageFacts['replyTo']>,
+): Promise<ResultRecord | undefined> {
+  const replied = await replyTo.fetch?.().catch(() => undefined);
+  if (!replied?.hasImage) return undefined;
+  return {
+    messageId: replyTo.messageId,
+    channelId: replied.channelId,
+    threadId: m.thread ? m.channelId : null,
+    guildId: replied.guildId,
+    userId: m.botId,
+    prompt: promptOfResult(replied.content) ?? '',
+    parentMessageId: null,
+    model: '',
+    // The picture is the whole model turn; it carries no thought signature (request building supplies the stand-in).
+    modelParts: [{ imageIndex: 0 }],
+    imageCount: 1,
+    createdAt: replied.createdAt,
+  };
 }

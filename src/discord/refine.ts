@@ -11,7 +11,7 @@ import type { ResultRecord } from '../core/results.js';
 import { UserError } from '../errors.js';
 import { maxReferenceImages } from '../core/models.js';
 import type { Logger } from '../logger.js';
-import { messageImages, messageImageSource, pictureSource } from './attachments.js';
+import { isImageAttachment, messageImages, messageImageSource, pictureSource } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
 import { text } from '../text/catalogue.js';
@@ -103,7 +103,20 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
       mentionsBot: message.mentions.users.has(botId),
       contentIntent: ctx.config.messageContentIntent,
       replyTo: message.reference?.messageId
-        ? { messageId: message.reference.messageId, authorId: message.mentions.repliedUser?.id }
+        ? {
+            messageId: message.reference.messageId,
+            authorId: message.mentions.repliedUser?.id,
+            fetch: async () => {
+              const replied = await message.fetchReference();
+              return {
+                channelId: replied.channelId,
+                guildId: replied.guildId,
+                content: replied.content,
+                hasImage: replied.attachments.some(isImageAttachment),
+                createdAt: replied.createdTimestamp,
+              };
+            },
+          }
         : undefined,
       channelId: message.channelId,
       thread: message.channel.isThread() ? { ownerId: message.channel.ownerId } : undefined,
@@ -128,8 +141,11 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     throw new UserError(text('access.needAttachFiles'));
   }
   const { parent } = decision;
-  // One read of the conversation serves both the history sent to Gemini and the thread's name.
-  const lineage = await ctx.store.lineage(parent.messageId);
+  // One read of the conversation serves both the history sent to Gemini and the thread's name. A
+  // picture the store does not know is its own whole conversation; with no prompt to read, the
+  // picture alone goes to Gemini as the member's input.
+  const lineage =
+    decision.known === false ? (parent.prompt ? [parent] : []) : await ctx.store.lineage(parent.messageId);
   await submitJob(
     ctx,
     {

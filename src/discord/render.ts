@@ -55,6 +55,26 @@ export function renderProgress(status: JobStatus, prompt: string): string {
   return status.draft ? `${line}\n${text('progress.draft', { number: status.draft.number })}` : line;
 }
 
+const PROMPT_SLOT = '\u0001';
+const MEMBER_SLOT = '\u0002';
+
+/**
+ * The prompt a result message was made from, read back from its first line (renderResult's
+ * 'result.images' line), or undefined when the message has no such line. Echoed prompts are
+ * shortened and made inert, so this is the prompt as far as the message still holds it.
+ */
+export function promptOfResult(content: string): string | undefined {
+  const template = text('result.images', { prompt: PROMPT_SLOT, member: MEMBER_SLOT });
+  const pattern = template
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(PROMPT_SLOT, '(.+?)')
+    .replace(MEMBER_SLOT, '<@!?\\d+>');
+  const match = new RegExp(`^${pattern}`).exec(content.split('\n')[0] ?? '');
+  if (!match?.[1]) return undefined;
+  // Undo inertText: markdown escapes and the zero-width spaces that break mentions.
+  return match[1].replace(/\\([^\w\s])/g, '$1').replace(/\u200b/g, '');
+}
+
 /** The words of a finished job; files travel beside them, and grounding links in `linkRows` rows. */
 export function renderResult(
   result: JobResult,

@@ -11,6 +11,7 @@ import { storedRequest, type ControlLog } from '../core/controls.js';
 import { LogEvent } from '../log-events.js';
 import { modelInfo } from '../core/models.js';
 import { FairQueue } from './fair-queue.js';
+import { journaledRequest, type JobJournal } from './journal.js';
 import { jobCostRecord } from './job-cost.js';
 import {
   describeFailure,
@@ -54,6 +55,20 @@ export interface PipelineOptions {
   readonly metrics?: Metrics | undefined;
   /** Told of every job that ended, after its result was delivered; must not throw. */
   readonly onJobEnded?: ((report: JobReport) => void) | undefined;
+  /** Writes every admitted job down so that another process can finish it after a crash. */
+  readonly journal?: JobJournal | undefined;
+}
+
+/** A job another process admitted and left unfinished, handed to this one by the journal. */
+export interface ResumedJob {
+  readonly id: string;
+  readonly request: JobRequest;
+  readonly target: DeliveryTarget;
+  readonly reservation: DailyReservation;
+  /** Times it was sent to Gemini before. */
+  readonly attempts: number;
+  /** The spend held at admission, settled by whoever finishes the job. */
+  readonly hold?: SpendHold | undefined;
 }
 
 /** Where an entry point wants a job's answers to go, made once the job is admitted. */
@@ -76,6 +91,8 @@ interface Entry {
   readonly queuedAt: number;
   readonly progress: ProgressReporter;
   readonly controller: AbortController;
+  /** Times the job was sent to Gemini, by this process or one before it (the journal counts them). */
+  attempts: number;
 }
 
 /**
@@ -158,11 +175,55 @@ export class JobPipeline {
         if (hold) await this.settleSpend(hold, 0, log);
         throw err;
       }
+      // Written down before the member hears it is queued; a journal that does not answer in
+      // time does not hold the job up (JobJournal.record).
+      const journaled = target.ref && journaledRequest(request);
+      if (this.opts.journal && target.ref && journaled) {
+        await this.opts.journal.record(
+          id,
+          {
+            version: 1,
+            request: journaled,
+            target: target.ref,
+            reservation: admission.reservation,
+            ...(hold ? { hold } : {}),
+          },
+          Date.now(),
+          log,
+        );
+      }
       this.enqueue({ ...request, id, target, log }, admission.reservation, hold);
       return { ok: true, jobId: id };
     } finally {
       this.preparing--;
     }
+  }
+
+  /**
+   * Queues a job another process admitted (its limits were counted then) and left unfinished. It
+   * takes its place in the fair queue like any other.
+   */
+  resume(resumed: ResumedJob): void {
+    const job = this.resumedJob(resumed);
+    job.log.info({ event: LogEvent.jobQueued, resumed: true, attempts: resumed.attempts }, 'resumed job');
+    this.enqueue(job, resumed.reservation, resumed.hold, resumed.attempts);
+  }
+
+  /**
+   * Ends a job another process left unfinished without running it (too old, or it may already
+   * have been posted): its member is told `message`, its picture given back, its entry crossed out.
+   */
+  async abandon(resumed: ResumedJob, message: string): Promise<boolean> {
+    const job = this.resumedJob(resumed);
+    return this.finish(this.entryFor(job, resumed.reservation, resumed.hold, resumed.attempts), {
+      kind: 'failed',
+      message,
+    });
+  }
+
+  private resumedJob({ id, request, target }: ResumedJob): Job {
+    const log = this.opts.log.child({ jobId: id, userId: request.userId, guildId: request.guildId });
+    return { ...request, id, target, log };
   }
 
   private refuse(reason: string, message: string): Submission {
@@ -189,15 +250,25 @@ export class JobPipeline {
       .catch((err: unknown) => log.error({ err, costUsd }, 'could not settle the job’s spend'));
   }
 
-  private enqueue(job: Job, reservation: DailyReservation, hold: SpendHold | undefined): void {
-    const entry: Entry = {
+  private entryFor(
+    job: Job,
+    reservation: DailyReservation,
+    hold: SpendHold | undefined,
+    attempts: number,
+  ): Entry {
+    return {
       job,
       reservation,
       hold,
       queuedAt: Date.now(),
       progress: new ProgressReporter(job.target, job.log, this.opts.progressIntervalMs, this.editBudget),
       controller: new AbortController(),
+      attempts,
     };
+  }
+
+  private enqueue(job: Job, reservation: DailyReservation, hold: SpendHold | undefined, attempts = 0): void {
+    const entry = this.entryFor(job, reservation, hold, attempts);
     if (this.closing) {
       void this.finish(entry, { kind: 'failed', message: RESTARTING });
       return;
@@ -256,6 +327,10 @@ export class JobPipeline {
       drafts.startAttempt(1);
       const images: ImageInput[] = [];
       for (const source of job.inputs) images.push(await load(source));
+      const previousImage = job.refine ? await load(job.refine.previous) : undefined;
+      // From here the job costs a Gemini call: after a crash it is run again at most once more.
+      entry.attempts++;
+      await this.opts.journal?.mark(job.id, 'running', entry.attempts, job.log);
       outcome = await this.opts.gemini.generate(
         {
           prompt: job.prompt,
@@ -266,7 +341,7 @@ export class JobPipeline {
           thinkingLevel: job.thinkingLevel,
           search: job.search,
           history: job.refine?.history ?? [],
-          previousImage: job.refine ? await load(job.refine.previous) : undefined,
+          previousImage,
         },
         {
           signal: controller.signal,
@@ -361,6 +436,8 @@ export class JobPipeline {
       // Started now (the write begins at once), awaited below: delivery does not wait for the store.
       remembered = this.remember(job, message, outcome, result.images.length);
     };
+    // Past this mark the result may be on Discord: after a crash it is never run or posted again.
+    await this.opts.journal?.mark(job.id, 'delivering', entry.attempts, job.log);
     try {
       const message = await entry.progress.finish(() => job.target.deliver(result, visible));
       if (message) visible(message);
@@ -387,6 +464,7 @@ export class JobPipeline {
     await this.opts.limits
       .settle(entry.reservation, delivered)
       .catch((err: unknown) => job.log.error({ err, delivered }, 'could not settle the daily count'));
+    this.opts.journal?.done(job.id, job.log);
     return told;
   }
 

@@ -29,6 +29,12 @@ export function describeFailure(failure: GeminiFailure): string {
 export const RESTARTING = text('queue.restarting');
 export const NOT_STARTED_RESTART = text('queue.notStartedRestart');
 export const INTERRUPTED_RESTART = text('queue.interruptedRestart');
+/** A journaled job found by another process too late to run (RESUME_MAX_AGE). */
+export const LOST_IN_RESTART = text('queue.lostInRestart');
+/** A journaled job that had already been sent to Gemini twice. */
+export const FAILED_TWICE = text('queue.failedTwice');
+/** A journaled job found while its result was being posted: it is never posted twice. */
+export const MAYBE_POSTED = text('queue.maybePosted');
 export const QUEUE_FULL = text('queue.full');
 export const SHARED_STORE_DOWN = text('queue.sharedStoreDown');
 export const USAGE_NOT_COUNTED = text('queue.usageNotCounted');

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
+import { JOURNAL_TABLES } from './journal-tables.js';
 import { StoreOpenError } from './open-errors.js';
 
 /**
- * One numbered change to the SQLite schema. Steps run in order at start-up, each in its own
+ * One numbered change to the SQLite schema (postgres-migrations.ts has the same steps, by number
+ * and purpose, for PostgreSQL). Steps run in order at start-up, each in its own
  * transaction, and PRAGMA user_version records the last one applied. A schema change is a new
  * step at the end of the list, never an edit of a step that has shipped: deployed databases have
  * already run the old text and will not run it again.
@@ -120,6 +122,14 @@ export const SQLITE_MIGRATIONS: readonly MigrationStep[] = [
           PRIMARY KEY (scope, day)
         );
       `);
+    },
+  },
+  {
+    version: 5,
+    purpose:
+      'job_journal and journal_leases: admitted jobs survive a crash and are finished by another process',
+    up(db) {
+      db.exec(JOURNAL_TABLES);
     },
   },
 ];

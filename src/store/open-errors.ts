@@ -11,7 +11,9 @@ export type StoreOpenProblem =
   | 'read-only'
   | 'disk-full'
   | 'locked'
-  | 'newer-schema';
+  | 'newer-schema'
+  /** DATABASE_URL names a database that does not answer or refuses the login. */
+  | 'unreachable';
 
 /** The database cannot be opened for a reason the operator fixes; the message says how. */
 export class StoreOpenError extends OperatorError {

@@ -1,41 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { StoredPart } from '../core/conversation.js';
 import { guildSettingsStatements } from './guild-settings.js';
 import { jobCostStatements } from './job-costs.js';
+import { journalStatements } from './journal-tables.js';
 import { migrate } from './migrations.js';
 import { resultControlStatements } from './result-controls.js';
+import { toRecord, type ResultRow as Row } from './result-rows.js';
 import { classifyStoreOpenError, refuseReadOnlyFile, StoreOpenError } from './open-errors.js';
 import type { ResultRecord, Store } from './store.js';
-
-interface Row {
-  message_id: string;
-  channel_id: string;
-  thread_id: string | null;
-  guild_id: string | null;
-  user_id: string;
-  prompt: string;
-  parent_message_id: string | null;
-  model: string;
-  model_parts: string;
-  image_count: number;
-  created_at: number;
-}
-
-const toRecord = (r: Row): ResultRecord => ({
-  messageId: r.message_id,
-  channelId: r.channel_id,
-  threadId: r.thread_id,
-  guildId: r.guild_id,
-  userId: r.user_id,
-  prompt: r.prompt,
-  parentMessageId: r.parent_message_id,
-  model: r.model,
-  modelParts: JSON.parse(r.model_parts) as StoredPart[],
-  imageCount: r.image_count,
-  createdAt: r.created_at,
-});
 
 /** SQLite in DATA_DIR (or ':memory:' for tests), in WAL mode so a crash loses nothing committed. */
 export function openSqliteStore(dataDir: string): Store {
@@ -73,10 +46,18 @@ export function openSqliteStore(dataDir: string): Store {
     return chain;
   };
   const costs = jobCostStatements(db);
+  const journal = journalStatements(db);
   const controls = resultControlStatements(db);
   const guilds = guildSettingsStatements(db);
 
   return {
+    healthy: true,
+    journalAdd: (entry) => settle(() => journal.journalAdd(entry)),
+    journalMark: (jobId, state, attempts) => settle(() => journal.journalMark(jobId, state, attempts)),
+    journalDone: (jobId) => settle(() => journal.journalDone(jobId)),
+    journalRenew: (owner, expiresAt) => settle(() => journal.journalRenew(owner, expiresAt)),
+    journalTakeOver: (owner, now) => settle(() => journal.journalTakeOver(owner, now)),
+    journalRelease: (owner) => settle(() => journal.journalRelease(owner)),
     topMembers: (query) => settle(() => costs.topMembers(query)),
     guildSettings: (guildId) => settle(() => guilds.guildSettings(guildId)),
     saveGuildSettings: (guildId, settings, at) =>

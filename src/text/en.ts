@@ -25,6 +25,12 @@ export const en = {
     interruptedRestart:
       'I had to restart while making your picture, so it was not finished. Please try again in a minute.',
     full: 'I am very busy right now: the queue is full. Please try again shortly.',
+    lostInRestart:
+      'I restarted before your picture was finished, and it had waited too long to be started again, so nothing was made and nothing counted against your limits. Please try again.',
+    failedTwice:
+      'I restarted twice while making your picture, so I stopped trying; nothing counted against your limits. Please try again.',
+    maybePosted:
+      'I restarted while posting your picture. If you do not see it here, please try again; it did not count against your limits.',
     sharedStoreDown: 'My shared limits store is not answering right now. Please try again in a minute.',
     usageNotCounted:
       'I cannot keep count of pictures right now, so I did not start this one. Please try again in a minute.',

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decideRefine, UNREADABLE_HINT, type MessageFacts } from '../../src/discord/refine-decision.js';
+import { promptOfResult, renderResult } from '../../src/discord/render.js';
 import type { ResultRecord } from '../../src/store/store.js';
 
 const BOT = '900000000000000001';
@@ -121,5 +122,65 @@ describe('decideRefine', () => {
       store,
     );
     expect(d.kind).toBe('refine');
+  });
+
+  describe('a bot picture the store does not know (a reset store, an older deployment)', () => {
+    const resultWords = renderResult(
+      { kind: 'images', images: [], text: '' },
+      'a *red* fox <@123456789012345678>',
+      '500000000000000001',
+    );
+    const unknownReply = (hasImage: boolean, content = resultWords) => ({
+      messageId: '800000000000000077',
+      authorId: BOT,
+      fetch: () =>
+        Promise.resolve({
+          channelId: '700000000000000001',
+          guildId: '600000000000000001',
+          content,
+          hasImage,
+          createdAt: 5,
+        }),
+    });
+
+    test('a reply to it refines it from the message itself: its picture, and the prompt read from its words', async () => {
+      const d = await decideRefine(facts({ replyTo: unknownReply(true) }), store);
+      expect(d).toMatchObject({
+        kind: 'refine',
+        known: false,
+        placement: 'new-thread',
+        parent: {
+          messageId: '800000000000000077',
+          channelId: '700000000000000001',
+          prompt: 'a *red* fox <@123456789012345678>',
+          parentMessageId: null,
+          modelParts: [{ imageIndex: 0 }],
+        },
+      });
+    });
+
+    test('its words need not be a result of ours: the prompt is then empty, the picture still refined', async () => {
+      const d = await decideRefine(facts({ replyTo: unknownReply(true, 'something else') }), store);
+      expect(d).toMatchObject({ kind: 'refine', known: false, parent: { prompt: '' } });
+      expect(promptOfResult('something else')).toBeUndefined();
+    });
+
+    test('a bot message without a picture, or one that cannot be fetched, is left alone', async () => {
+      expect(await decideRefine(facts({ replyTo: unknownReply(false) }), store)).toEqual({ kind: 'ignore' });
+      const gone = { ...unknownReply(true), fetch: () => Promise.reject(new Error('Unknown Message')) };
+      expect(await decideRefine(facts({ replyTo: gone }), store)).toEqual({ kind: 'ignore' });
+    });
+
+    test('in a bot thread the store knows nothing of, a reply to the picture refines it there', async () => {
+      const empty = {
+        getResult: () => Promise.resolve(undefined),
+        latestInThread: () => Promise.resolve(undefined),
+      };
+      const d = await decideRefine(
+        facts({ channelId: '800000000000000077', thread: { ownerId: BOT }, replyTo: unknownReply(true) }),
+        empty,
+      );
+      expect(d).toMatchObject({ kind: 'refine', known: false, placement: 'here' });
+    });
   });
 });

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { JobCostRecord } from '../../src/core/results.js';
 import { periodBounds } from '../../src/store/job-costs.js';
-import { openStore } from '../../src/store/store.js';
+import { describeEachStore } from './contract.js';
 
 const NOV_23 = Date.UTC(2026, 10, 23, 12);
 const cost = (jobId: string, over: Partial<JobCostRecord> = {}): JobCostRecord => ({
@@ -30,14 +27,10 @@ const cost = (jobId: string, over: Partial<JobCostRecord> = {}): JobCostRecord =
   ...over,
 });
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-describe('job costs in the store', () => {
+describeEachStore('job costs in the store', ({ place, fresh }) => {
   test('a recorded job survives a restart and adds up in its member’s and its server’s totals', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'store-costs-'));
-    dirs.push(dir);
-    const first = openStore(dir);
+    const here = await place();
+    const first = await here.open();
     await first.recordJobCost(cost('j1'));
     await first.recordJobCost(
       cost('j2', { searches: 2, searchCostUsd: 0.028, costUsd: 0.095, priceEstimated: true }),
@@ -47,7 +40,7 @@ describe('job costs in the store', () => {
     );
     await first.close();
 
-    const store = openStore(dir);
+    const store = await here.open();
     expect(await store.costTotals({ userId: 'u1', period: 'day', at: NOV_23 })).toEqual({
       jobs: 2,
       imagesGenerated: 2,
@@ -66,7 +59,7 @@ describe('job costs in the store', () => {
   });
 
   test('days and months are UTC, and jobs outside them do not count', async () => {
-    const store = openStore(':memory:');
+    const store = await fresh();
     await store.recordJobCost(cost('late-22nd', { createdAt: Date.UTC(2026, 10, 22, 23, 59) }));
     await store.recordJobCost(cost('23rd', { createdAt: NOV_23 }));
     await store.recordJobCost(cost('december', { createdAt: Date.UTC(2026, 11, 1, 0, 0) }));
@@ -79,7 +72,7 @@ describe('job costs in the store', () => {
   });
 
   test('nothing recorded gives zeros, not nulls; a job id is recorded once', async () => {
-    const store = openStore(':memory:');
+    const store = await fresh();
     expect(await store.costTotals({ guildId: 'g9', period: 'month', at: NOV_23 })).toMatchObject({
       jobs: 0,
       costUsd: 0,
@@ -91,7 +84,7 @@ describe('job costs in the store', () => {
   });
 
   test('asking for both a member and a server, or neither, is a programming error', async () => {
-    const store = openStore(':memory:');
+    const store = await fresh();
     await expect(store.costTotals({ period: 'day', at: NOV_23 })).rejects.toThrow(/exactly one/);
     await expect(store.costTotals({ userId: 'u', guildId: 'g', period: 'day', at: NOV_23 })).rejects.toThrow(
       /exactly one/,

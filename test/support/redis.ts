@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { chooseService, type ServiceChoice } from './service-choice.js';
 
 /** Where a developer's Redis usually answers; looked for when REDIS_URL is unset. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -6,35 +7,21 @@ const PROBE_TIMEOUT_MS = 1000;
 
 export const REDIS_SKIP_NOTICE = `Redis tests skipped: set REDIS_URL=${DEFAULT_REDIS_URL} (or start redis-server) to run them`;
 
-export type RedisChoice =
-  | { readonly kind: 'use'; readonly url: string }
-  | { readonly kind: 'skip'; readonly notice: string }
-  | { readonly kind: 'fail'; readonly reason: string };
+export type RedisChoice = ServiceChoice;
 
-/**
- * Which Redis the tests that need one use:
- * - REDIS_URL when it is set; one that does not answer fails the run (it was asked for);
- * - otherwise a Redis answering at REDIS_PROBE_URL (default redis://127.0.0.1:6379), since developers often run one;
- * - otherwise none: the tests are skipped, unless CI=true, where they are required and the run fails.
- */
-export async function chooseRedis(env: NodeJS.ProcessEnv): Promise<RedisChoice> {
-  const configured = env.REDIS_URL?.trim();
-  if (configured) {
-    const problem = await pingRedis(configured);
-    return problem === null
-      ? { kind: 'use', url: configured }
-      : { kind: 'fail', reason: `REDIS_URL=${configured} does not answer (${problem})` };
-  }
-  const probeUrl = env.REDIS_PROBE_URL?.trim() || DEFAULT_REDIS_URL;
-  const problem = await pingRedis(probeUrl);
-  if (problem === null) return { kind: 'use', url: probeUrl };
-  if (env.CI === 'true') {
-    return {
-      kind: 'fail',
-      reason: `CI=true requires the Redis tests, but REDIS_URL is unset and nothing answers at ${probeUrl} (${problem})`,
-    };
-  }
-  return { kind: 'skip', notice: REDIS_SKIP_NOTICE };
+/** Which Redis the tests that need one use (REDIS_URL, else the local one; see chooseService). */
+export function chooseRedis(env: NodeJS.ProcessEnv): Promise<RedisChoice> {
+  return chooseService(
+    {
+      name: 'Redis',
+      urlVariable: 'REDIS_URL',
+      probeVariable: 'REDIS_PROBE_URL',
+      defaultUrl: DEFAULT_REDIS_URL,
+      skipNotice: REDIS_SKIP_NOTICE,
+      ping: pingRedis,
+    },
+    env,
+  );
 }
 
 /** null when a Redis answers PING at the URL, else why not. */

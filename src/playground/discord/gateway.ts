@@ -51,6 +51,8 @@ export interface GatewaySession {
   resumable: boolean;
   /** READY and GUILD_CREATE were sent: the client can take other dispatches. */
   ready: boolean;
+  /** [shard id, shard count] as identified: the session sees the events of its shard's guilds only. */
+  shard: [number, number];
   log: { op: 0; t: string; s: number; d: unknown }[];
 }
 
@@ -65,8 +67,13 @@ export interface GatewayOptions {
 /** A payload built per session (intents decide what each one may see); null skips that session. */
 export type DispatchBuilder = (session: GatewaySession) => unknown;
 
+/** Discord's rule: a guild's events go to shard (guild_id >> 22) % shard_count; DMs to shard 0. */
+export function shardOf(guildId: string | undefined, shardCount: number): number {
+  return guildId ? Number((BigInt(guildId) >> 22n) % BigInt(shardCount)) : 0;
+}
+
 export class Gateway {
-  readonly stats = { identifies: 0, resumes: 0 };
+  readonly stats = { identifies: 0, resumes: 0, shards: [] as [number, number][] };
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly readyListeners: (() => void)[] = [];
@@ -98,6 +105,9 @@ export class Gateway {
       if (!session.resumable) continue;
       const data = build(session);
       if (data === null) continue;
+      const guildId = (data as { guild_id?: unknown }).guild_id;
+      const [shard, count] = session.shard;
+      if (shardOf(typeof guildId === 'string' ? guildId : undefined, count) !== shard) continue;
       this.sendDispatch(session, event, data);
     }
   }
@@ -182,7 +192,17 @@ export class Gateway {
       socket.close(Close.DisallowedIntents, 'Disallowed intent(s).');
       return null;
     }
+    const shard: [number, number] =
+      Array.isArray(d.shard) && d.shard.length === 2 && d.shard.every((n) => Number.isInteger(n))
+        ? [d.shard[0] as number, d.shard[1] as number]
+        : [0, 1];
+    if (shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      socket.close(4010, 'Invalid shard.');
+      return null;
+    }
     this.stats.identifies += 1;
+    this.stats.shards.push(shard);
+    const ownsGuild = shardOf(this.options.world.guildId, shard[1]) === shard[0];
     const session: GatewaySession = {
       id: randomBytes(16).toString('hex'),
       intents,
@@ -190,6 +210,7 @@ export class Gateway {
       socket,
       resumable: true,
       ready: false,
+      shard,
       log: [],
     };
     this.sessions.set(session.id, session);
@@ -198,7 +219,7 @@ export class Gateway {
       v: 10,
       user_settings: {},
       user: { ...userPayload(world.bot), bot: true, verified: true, mfa_enabled: false, email: null },
-      guilds: [{ id: world.guildId, unavailable: true }],
+      guilds: ownsGuild ? [{ id: world.guildId, unavailable: true }] : [],
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.options.gatewayUrl(),
@@ -208,11 +229,11 @@ export class Gateway {
       guild_join_requests: [],
       geo_ordered_rtc_regions: [],
       auth: {},
-      shard: Array.isArray(d.shard) ? d.shard : [0, 1],
+      shard,
       application: { id: world.applicationId, flags: 0 },
       _trace: ['["discord-emulator",{"micros":0}]'],
     });
-    this.sendDispatch(session, 'GUILD_CREATE', guildPayload(world, true));
+    if (ownsGuild) this.sendDispatch(session, 'GUILD_CREATE', guildPayload(world, true));
     session.ready = true;
     this.notifyReady();
     return session;

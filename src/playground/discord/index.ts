@@ -1,6 +1,7 @@
 export { startDiscordEmulator } from './emulator.js';
 export { Permission, DEFAULT_BOT_PERMISSIONS } from './permissions.js';
-export { Intent } from './gateway.js';
+export { Intent, shardOf } from './gateway.js';
+export { FIXED_IDS } from './world.js';
 export { MessageFlag } from './message-input.js';
 export type {
   ApplicationCommandOption,

@@ -277,7 +277,7 @@ export interface DiscordEmulator {
   violations: SpecViolation[];
   messages: MessageRecord[];
   threads: ThreadRecord[];
-  gatewaySessions: { identifies: number; resumes: number };
+  gatewaySessions: { identifies: number; resumes: number; shards: [number, number][] };
   commands(guildId?: string): RegisteredCommand[];
   dispatchCommand(
     name: string,

@@ -38,7 +38,7 @@ export interface WorldSettings {
 }
 
 // Fixed ids (2023-era snowflakes) so logs and fixtures stay stable between runs.
-const FIXED_IDS = {
+export const FIXED_IDS = {
   application: '1090000000000000001',
   guild: '1090000000000000100',
   everyoneRole: '1090000000000000100',

@@ -1,0 +1,226 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
+import { LogEvent } from '../../src/log-events.js';
+import type { BotProcess } from '../../test/emulators/bot-process.js';
+import type {
+  DiscordEmulator,
+  InteractionHandle,
+  MessageRecord,
+} from '../../src/playground/discord/index.js';
+import { DEFAULT_DATABASE_URL, ownDatabase, type OwnDatabase } from '../../test/support/postgres.js';
+import { DEFAULT_REDIS_URL, deleteOwnKeys } from '../../test/support/redis.js';
+import type { ScenarioReport, Table } from '../report.js';
+import { formatBytes, formatMs, formatRatio } from '../stats.js';
+import { benchUsers, countBy, waitForFinishedJobs } from '../support/bot-logs.js';
+import { MemorySampler } from '../support/memory.js';
+import { withWorld } from '../support/worlds.js';
+
+const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+const PROCESSES = 4;
+// The issue's figures are 2000 jobs at 6000/min. SCALE_JOBS and SCALE_RPM scale the run down to what
+// a small machine can serve (all emulators run in this one process); members scale too (10 jobs each).
+const JOBS = Number(process.env.SCALE_JOBS ?? 2000);
+const MEMBERS = Math.max(PROCESSES, Math.round(JOBS / 10));
+const RPM = Number(process.env.SCALE_RPM ?? 6000);
+const LATENCY_MS = 300;
+const THEORETICAL_MS = (JOBS / RPM) * 60_000;
+const CRASH_JOBS = 50;
+const CRASH_LEASE_MS = 5000;
+
+const SCALE_ENV = {
+  GEMINI_RPM: String(RPM),
+  GEMINI_CONCURRENCY: '16',
+  GEMINI_MAX_ATTEMPTS: '4',
+  USER_RPM: '1000',
+  MAX_QUEUE: '5000',
+  LOG_LEVEL: 'info',
+};
+
+/** Scenario 7: four processes sharing Redis and PostgreSQL; then kill -9 with 50 jobs queued. */
+export async function scaleScenario(): Promise<ScenarioReport> {
+  const tables: Table[] = [];
+  const notes: string[] = [];
+  const errors: string[] = [];
+  try {
+    tables.push(await fourProcesses(notes));
+  } catch (err) {
+    errors.push(`four processes: ${message(err)}`);
+  }
+  try {
+    tables.push(await crashRecovery());
+  } catch (err) {
+    errors.push(`crash recovery: ${message(err)}`);
+  }
+  return {
+    title: `7. Scale: ${PROCESSES} processes on Redis and PostgreSQL; crash recovery`,
+    method: `${JOBS} /imagine jobs from ${MEMBERS} members dispatched at once over ${PROCESSES} bot processes (each its own emulated Discord, as shards; one Gemini emulator enforcing ${RPM}/min and answering in ${LATENCY_MS} ms; one Redis for quota and limits; one PostgreSQL database for the store and the journal); completion = first dispatch -> last job.finished; theoretical minimum = ${JOBS} at ${RPM}/min = ${formatMs(THEORETICAL_MS)}; store writes = rows inserted, updated and deleted in the run's database (pg_stat_user_tables) per job. Crash recovery: one process on PostgreSQL with GEMINI_CONCURRENCY=4 and Gemini answering in 60 s, ${CRASH_JOBS} jobs admitted, kill -9, Gemini made fast, a new process started (JOURNAL_LEASE_MS=${CRASH_LEASE_MS}, so it waits up to that for the dead process's lease); time = new process started -> last picture in its original reply.`,
+    tables,
+    notes,
+    ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+  };
+}
+
+async function fourProcesses(notes: string[]): Promise<Table> {
+  const db = await ownDatabase(DATABASE_URL);
+  let apiKey: string | undefined;
+  try {
+    return await withWorld(
+      { env: { ...SCALE_ENV, REDIS_URL, DATABASE_URL: db.url }, gemini: { quotaRpm: RPM } },
+      async (world, extras) => {
+        apiKey = world.secrets.apiKey;
+        world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
+        await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
+        const shards: { discord: DiscordEmulator; bot: BotProcess }[] = [world];
+        for (let i = 1; i < PROCESSES; i++) shards.push(await extras.startWithOwnDiscord(world.env));
+        const samplers = shards.map((s) => new MemorySampler(s.bot.child.pid!, 200).start());
+        const writesBefore = await storeWrites(db);
+        const started = Date.now();
+        const since = performance.now();
+        const perShard = MEMBERS / PROCESSES;
+        const users = shards.map((_, i) => benchUsers(perShard, i * perShard));
+        for (let i = 0; i < JOBS; i++) {
+          const shard = i % PROCESSES;
+          const user = users[shard]![Math.floor(i / PROCESSES) % perShard]!;
+          await shards[shard]!.discord.dispatchCommand('imagine', { prompt: `scale job ${i}` }, { user });
+        }
+        const dispatchMs = performance.now() - since;
+        const finished = await waitForFinishedJobs(
+          shards.map((s) => s.bot),
+          JOBS,
+          THEORETICAL_MS * 10 + 120_000,
+        );
+        const completionMs = Math.max(...finished.map((f) => f.time)) - started;
+        const peaks = samplers.map((s) => Math.max(s.peakRss, s.stop()?.hwm ?? 0));
+        // PostgreSQL counts a transaction's rows when it ends, and reports them within a second or so.
+        await new Promise((r) => setTimeout(r, 1500));
+        const writes = (await storeWrites(db)) - writesBefore;
+        notes.push(
+          `Dispatching the ${JOBS} commands took ${formatMs(dispatchMs)} of the completion time (one emulator process sends every interaction).`,
+        );
+        return {
+          caption: `${PROCESSES} processes, ${JOBS} jobs from ${MEMBERS} members at GEMINI_RPM=${RPM}`,
+          headers: [
+            'Completion',
+            'Theoretical minimum',
+            'Ratio (target <= 1.05)',
+            '429s (target 0)',
+            'Gemini requests',
+            'Jobs by result',
+            'Peak RSS per process',
+            'Store writes per job',
+          ],
+          rows: [
+            [
+              formatMs(completionMs),
+              formatMs(THEORETICAL_MS),
+              formatRatio(completionMs / THEORETICAL_MS),
+              String(world.gemini.stats.rejected429),
+              String(world.gemini.stats.received),
+              Object.entries(countBy(finished, (f) => f.result))
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', '),
+              peaks.map(formatBytes).join(' / '),
+              (writes / JOBS).toFixed(2),
+            ],
+          ],
+        };
+      },
+    );
+  } finally {
+    if (apiKey) await deleteOwnKeys(REDIS_URL, redisKeyPrefix(apiKey)).catch(() => undefined);
+    await db.drop().catch(() => undefined);
+  }
+}
+
+async function crashRecovery(): Promise<Table> {
+  const db: OwnDatabase = await ownDatabase(DATABASE_URL);
+  try {
+    return await withWorld(
+      {
+        env: {
+          DATABASE_URL: db.url,
+          GEMINI_CONCURRENCY: '4',
+          JOURNAL_LEASE_MS: String(CRASH_LEASE_MS),
+          GEMINI_MAX_ATTEMPTS: '4',
+        },
+      },
+      async (world) => {
+        world.gemini.setDefault({ kind: 'image', latencyMs: 60_000 });
+        const users = benchUsers(10, 500);
+        const handles: InteractionHandle[] = [];
+        for (let i = 0; i < CRASH_JOBS; i++) {
+          handles.push(
+            await world.discord.dispatchCommand(
+              'imagine',
+              { prompt: `crash job ${i}` },
+              { user: users[i % 10]! },
+            ),
+          );
+        }
+        const queued = () => world.bot.logs().filter((l) => l.event === LogEvent.jobQueued).length;
+        await world.bot.waitForLog(() => queued() === CRASH_JOBS, 60_000);
+        await world.gemini.waitForRequests(4, 10_000);
+        await world.bot.stop('SIGKILL');
+        world.gemini.setDefault({ kind: 'image', latencyMs: LATENCY_MS });
+        const restarted = performance.now();
+        await world.startBot({ JOURNAL_LEASE_MS: String(CRASH_LEASE_MS) });
+        const delivered = await Promise.all(
+          handles.map((h) =>
+            h
+              .waitForOriginal((m) => m.attachments.length > 0, 120_000)
+              .then(
+                () => performance.now(),
+                () => undefined,
+              ),
+          ),
+        );
+        const times = delivered.filter((t): t is number => t !== undefined);
+        const pictures = (i: number) =>
+          world.discord.messages.filter(
+            (m: MessageRecord) =>
+              m.author.bot && m.attachments.length > 0 && m.content.includes(`crash job ${i}**`),
+          ).length;
+        const counts = Array.from({ length: CRASH_JOBS }, (_, i) => pictures(i));
+        return {
+          caption: `kill -9 with ${CRASH_JOBS} jobs admitted (4 at Gemini), then a new process`,
+          headers: [
+            'Jobs delivered (target 50 of 50)',
+            'Duplicates (target 0)',
+            'Gemini requests',
+            'New process start -> last delivery',
+          ],
+          rows: [
+            [
+              `${times.length} of ${CRASH_JOBS}`,
+              String(counts.reduce((sum, c) => sum + Math.max(0, c - 1), 0)),
+              String(world.gemini.stats.received),
+              times.length > 0 ? formatMs(Math.max(...times) - restarted) : 'n/a',
+            ],
+          ],
+        };
+      },
+    );
+  } finally {
+    await db.drop().catch(() => undefined);
+  }
+}
+
+/** Rows inserted, updated and deleted so far in the database's own tables. */
+async function storeWrites(db: OwnDatabase): Promise<number> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string | null }>(
+      'SELECT SUM(n_tup_ins + n_tup_upd + n_tup_del) AS n FROM pg_stat_user_tables',
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
