@@ -214,16 +214,17 @@ describe('the adapter with previews, against the emulator', () => {
     ['without input images', false],
     ['with an input image (our own sender)', true],
   ])(
-    '%s: an 11 MB picture in one event is read in well under the seconds it once took',
+    '%s: an 11 MB picture in one event is read within an attempt deadline it once overran',
     async (_name, withImage) => {
       gemini.enqueue({ kind: 'image', bytes: 11 * 1024 * 1024, thoughts: false });
       const images = withImage ? [{ mimeType: 'image/png', data: await png(8, 8) }] : [];
-      const started = Date.now();
-      const outcome = await adapter('gemini-3-pro-image', 5000).generate({ prompt: 'huge', images });
+      // Fed 64 KiB reads, the SDK's reader took about 8 s for this, so a 6 s attempt deadline
+      // ended it as a timeout; regrouped by event it takes about 0.7 s (the speed itself is the
+      // benchmark's to measure, not this test's).
+      const outcome = await adapter('gemini-3-pro-image', 6000).generate({ prompt: 'huge', images });
       expect(outcome.kind).toBe('images');
-      // Fed 64 KiB reads, the SDK's reader took about 8 s for this; regrouped by event, 0.7 s.
-      expect(Date.now() - started).toBeLessThan(3000);
     },
+    20_000,
   );
 
   test.each([
