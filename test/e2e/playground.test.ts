@@ -216,7 +216,35 @@ describe.skipIf(browserChoice.kind === 'skip')('the playground page in Chromium'
     await page.getByRole('combobox', { name: 'Member' }).selectOption({ label: ALICE });
   });
 
-  // The bot's own buttons and modals (issue 12) are drawn from Discord's component JSON like the link
-  // buttons above; this waits for a result that carries them.
-  test.todo('press a button on a result and submit the modal it opens');
+  test('the buttons under a result: Reroll answers with a new picture, Edit opens a modal whose words go to the thread', async () => {
+    // Carol: Alice and Bob have used their three a minute; this makes three more.
+    await page.getByRole('combobox', { name: 'Member' }).selectOption({ label: 'Carol' });
+    await composer().fill('/imagine prompt: a red kite');
+    await composer().press('Enter');
+    const results = botMessage('a red kite — for @Carol').filter({ has: page.locator('img') });
+    await results.first().waitFor({ timeout: 15_000 });
+    const original = results.first();
+    const originalId = await original.getAttribute('data-message-id');
+
+    await original.getByRole('button', { name: 'Reroll' }).click();
+    const reroll = results.nth(1);
+    await reroll.waitFor({ timeout: 15_000 });
+    expect(await reroll.getAttribute('data-message-id')).not.toBe(originalId);
+    expect(await reroll.locator('.reply-line').innerText()).toContain('a red kite');
+
+    await original.getByRole('button', { name: 'Edit' }).click();
+    const modal = page.getByRole('dialog', { name: 'Edit this picture' });
+    await modal.getByRole('textbox', { name: 'What should change?' }).fill('add a second kite');
+    await modal.getByRole('button', { name: 'Submit' }).click();
+    await modal.waitFor({ state: 'hidden' });
+    const link = original.locator('.thread-link', { hasText: 'a red kite' });
+    await link.waitFor({ timeout: 15_000 });
+    await link.click();
+    await page
+      .locator('#thread-messages li.message[data-author="banana-bot"]', { hasText: 'add a second kite' })
+      .locator('img')
+      .waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Close thread' }).click();
+    await page.getByRole('combobox', { name: 'Member' }).selectOption({ label: ALICE });
+  });
 });

@@ -297,10 +297,19 @@ export function componentOf(c, message, ctx) {
   }
 }
 
+/**
+ * The message a row answers: a reply's, or the one whose button or modal it answers (Discord shows a
+ * component's answer as a reply to the message the component was on).
+ */
+function referenceOf(message, ctx) {
+  const id = message.message_reference?.message_id ?? message.interaction?.message_id;
+  return id ? ctx.messageById(id) : null;
+}
+
 /** The whole message row. */
 export function messageOf(message, ctx) {
   const loading = (message.flags & LOADING) !== 0 && message.content === '';
-  const reference = message.message_reference ? ctx.messageById(message.message_reference.message_id) : null;
+  const reference = referenceOf(message, ctx);
   const body = h(
     'div',
     { class: 'body' },

@@ -27,8 +27,11 @@ export interface MessageView {
   components: unknown[];
   message_reference: { message_id: string } | null;
   thread: { id: string; name: string } | null;
-  /** The member who ran the command this message answers (Discord shows "alice used /imagine"). */
-  interaction: { user_id: string; name: string | null } | null;
+  /**
+   * The member who ran the command this message answers (Discord shows "alice used /imagine"), and for a
+   * button or modal the message it was on (Discord shows the answer as a reply to that message).
+   */
+  interaction: { user_id: string; name: string | null; message_id: string | null } | null;
   /** Set on ephemeral messages: only this member sees them. */
   visible_to: string | null;
 }
@@ -64,7 +67,13 @@ export function messageView(discord: DiscordEmulator, m: MessageRecord): Message
     components: m.components,
     message_reference: m.messageReference ? { message_id: m.messageReference.messageId } : null,
     thread: thread ? { id: thread.id, name: thread.name } : null,
-    interaction: interaction ? { user_id: interaction.userId, name: interaction.commandName } : null,
+    interaction: interaction
+      ? {
+          user_id: interaction.userId,
+          name: interaction.commandName,
+          message_id: interaction.sourceMessageId,
+        }
+      : null,
     visible_to: m.ephemeral && interaction ? interaction.userId : null,
   };
 }
