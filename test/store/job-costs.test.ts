@@ -1,31 +1,7 @@
 import { expect, test } from 'vitest';
-import type { JobCostRecord } from '../../src/core/results.js';
 import { periodBounds } from '../../src/store/job-costs.js';
 import { describeEachStore } from './contract.js';
-
-const NOV_23 = Date.UTC(2026, 10, 23, 12);
-const cost = (jobId: string, over: Partial<JobCostRecord> = {}): JobCostRecord => ({
-  jobId,
-  userId: 'u1',
-  guildId: 'g1',
-  channelId: 'c1',
-  model: 'gemini-3.1-flash-image',
-  imageSize: '1K',
-  kind: 'imagine',
-  outcome: 'images',
-  imagesGenerated: 1,
-  imagesDelivered: 1,
-  promptTokens: 10,
-  outputTokens: 1120,
-  thinkingTokens: 100,
-  searches: 0,
-  imageCostUsd: 0.067,
-  searchCostUsd: 0,
-  costUsd: 0.067,
-  priceEstimated: false,
-  createdAt: NOV_23,
-  ...over,
-});
+import { cost, NOV_23 } from './fixtures.js';
 
 describeEachStore('job costs in the store', ({ place, fresh }) => {
   test('a recorded job survives a restart and adds up in its member’s and its server’s totals', async () => {

@@ -1,9 +1,8 @@
 import { expect, test } from 'vitest';
 import type { ControlRecord } from '../../src/core/controls.js';
-import type { JobCostRecord } from '../../src/core/results.js';
 import { describeEachStore } from './contract.js';
+import { cost, NOV_23 } from './fixtures.js';
 
-const NOV_23 = Date.UTC(2026, 10, 23, 12);
 const DAY = '2026-11-23';
 
 const controls = (controlId: string, over: Partial<ControlRecord> = {}): ControlRecord => ({
@@ -28,29 +27,6 @@ const controls = (controlId: string, over: Partial<ControlRecord> = {}): Control
   },
   createdAt: NOV_23,
   deletedAt: null,
-  ...over,
-});
-
-const cost = (jobId: string, over: Partial<JobCostRecord> = {}): JobCostRecord => ({
-  jobId,
-  userId: 'u1',
-  guildId: 'g1',
-  channelId: 'c1',
-  model: 'gemini-3.1-flash-image',
-  imageSize: '1K',
-  kind: 'imagine',
-  outcome: 'images',
-  imagesGenerated: 1,
-  imagesDelivered: 1,
-  promptTokens: 10,
-  outputTokens: 1120,
-  thinkingTokens: 100,
-  searches: 0,
-  imageCostUsd: 0.067,
-  searchCostUsd: 0,
-  costUsd: 0.067,
-  priceEstimated: false,
-  createdAt: NOV_23,
   ...over,
 });
 
