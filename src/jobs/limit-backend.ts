@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -125,6 +125,9 @@ export function redisLimitBackend(
   log: Logger = pino({ level: 'silent' }),
 ): LimitBackend {
   const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'));
+  // Names this backend's entries in a window: two backends at the same millisecond (two
+  // processes, or two clients in one) must never write the same member, or one start is lost.
+  const self = randomBytes(6).toString('hex');
   let seq = 0;
   const dayKey = (userId: string, day: string) => `${prefix}:daily:${day}:${userId}`;
   const spendKey = (scope: string, day: string) => `${prefix}:spend:${day}:${scope}`;
@@ -143,7 +146,7 @@ export function redisLimitBackend(
   };
   return {
     async hitWindow(key, limit, windowMs, now) {
-      const member = `${now}:${process.pid}:${seq++}`;
+      const member = `${now}:${self}:${seq++}`;
       const freeAt = Number(
         await answering('hitWindow', () =>
           redis.eval(HIT_WINDOW, 1, `${prefix}:window:${key}`, limit, windowMs, now, member),
