@@ -15,6 +15,8 @@ WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data MALLOC_ARENA_MAX=2 METRICS_PORT=9464
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The translations are read at start-up from the source tree's place (src/text/locales); add a language there.
+COPY --from=build /app/src/text/locales ./src/text/locales
 COPY package.json ./
 # Not root: the bot needs nothing but its volume. The folder is made before VOLUME so a new named
 # volume starts owned by this user.

@@ -4,7 +4,8 @@ import type { MessageCommand } from '../src/discord/command.js';
 import { encodeControlId } from '../src/discord/controls/custom-id.js';
 import { editModal } from '../src/discord/controls/modals.js';
 import { UserError } from '../src/errors.js';
-import { text } from '../src/text/catalogue.js';
+import { namedAs } from '../src/discord/command-text.js';
+import { phrase } from '../src/text/catalogue.js';
 
 /**
  * Right-click any message with images -> Apps -> Edit with Gemini: asks what should change, then
@@ -13,14 +14,14 @@ import { text } from '../src/text/catalogue.js';
 export default {
   data: {
     type: ApplicationCommandType.Message,
-    name: text('commands.editWithGemini'),
+    ...namedAs('commands.editWithGemini'),
     contexts: [InteractionContextType.Guild],
   },
-  async execute(interaction) {
+  async execute(interaction, _ctx, voice) {
     if (messageImages(interaction.targetMessage).length === 0) {
-      throw new UserError(text('controls.noImages'));
+      throw new UserError(phrase('controls.noImages'));
     }
     const customId = encodeControlId({ kind: 'message-edit', messageId: interaction.targetId });
-    await interaction.showModal(editModal(customId, text('controls.messageEditTitle')));
+    await interaction.showModal(editModal(voice, customId, voice.t('controls.messageEditTitle')));
   },
 } satisfies MessageCommand;

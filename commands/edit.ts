@@ -8,7 +8,7 @@ import { cleanPrompt, PROMPT_MAX } from '../src/discord/prompt.js';
 import { submitInteractionJob } from '../src/discord/submit.js';
 import { UserError } from '../src/errors.js';
 import { inputMessages } from '../src/images/messages.js';
-import { text } from '../src/text/catalogue.js';
+import { describedAs } from '../src/discord/command-text.js';
 
 /** A slash command takes at most 25 options; ten images leave room for the prompt and settings. */
 const MAX_IMAGE_OPTIONS = 10;
@@ -24,18 +24,18 @@ export function editCommand(offered: readonly OfferedModel[]): Command {
   const imageOptions: APIApplicationCommandBasicOption[] = Array.from({ length: imageCount }, (_, i) => ({
     type: ApplicationCommandOptionType.Attachment,
     name: imageOptionName(i + 1),
-    description: text('commands.edit.image', { number: i + 1 }),
+    ...describedAs('commands.edit.image', { number: i + 1 }),
     required: i === 0,
   }));
   return {
     data: {
       name: 'edit',
-      description: text('commands.edit.description', { count: imageCount }),
+      ...describedAs('commands.edit.description', { count: imageCount }),
       options: [
         {
           type: ApplicationCommandOptionType.String,
           name: 'prompt',
-          description: text('commands.edit.prompt'),
+          ...describedAs('commands.edit.prompt'),
           required: true,
           min_length: 1,
           max_length: PROMPT_MAX,
@@ -45,7 +45,7 @@ export function editCommand(offered: readonly OfferedModel[]): Command {
         ...imageOptions.slice(1),
       ],
     },
-    async execute(interaction, ctx) {
+    async execute(interaction, ctx, voice) {
       const prompt = cleanPrompt(interaction.options.getString('prompt', true));
       const attachments = imageOptions.flatMap((o) => interaction.options.getAttachment(o.name) ?? []);
       for (const a of attachments) {
@@ -58,7 +58,7 @@ export function editCommand(offered: readonly OfferedModel[]): Command {
         }
       }
       const choices = readGenerationChoices(interaction, ctx.models);
-      await submitInteractionJob(ctx, interaction, {
+      await submitInteractionJob(ctx, interaction, voice, {
         kind: 'edit',
         prompt,
         inputs: attachments.map(attachmentSource),

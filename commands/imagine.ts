@@ -4,19 +4,19 @@ import type { Command } from '../src/discord/command.js';
 import { generationOptions, readGenerationChoices } from '../src/discord/generation-options.js';
 import { cleanPrompt, PROMPT_MAX } from '../src/discord/prompt.js';
 import { submitInteractionJob } from '../src/discord/submit.js';
-import { text } from '../src/text/catalogue.js';
+import { describedAs } from '../src/discord/command-text.js';
 
 /** /imagine, with the choices the offered models allow. */
 export function imagineCommand(offered: readonly OfferedModel[]): Command {
   return {
     data: {
       name: 'imagine',
-      description: text('commands.imagine.description'),
+      ...describedAs('commands.imagine.description'),
       options: [
         {
           type: ApplicationCommandOptionType.String,
           name: 'prompt',
-          description: text('commands.imagine.prompt'),
+          ...describedAs('commands.imagine.prompt'),
           required: true,
           min_length: 1,
           max_length: PROMPT_MAX,
@@ -24,10 +24,15 @@ export function imagineCommand(offered: readonly OfferedModel[]): Command {
         ...generationOptions(offered, { search: true }),
       ],
     },
-    async execute(interaction, ctx) {
+    async execute(interaction, ctx, voice) {
       const prompt = cleanPrompt(interaction.options.getString('prompt', true));
       const choices = readGenerationChoices(interaction, ctx.models);
-      await submitInteractionJob(ctx, interaction, { kind: 'imagine', prompt, inputs: [], ...choices });
+      await submitInteractionJob(ctx, interaction, voice, {
+        kind: 'imagine',
+        prompt,
+        inputs: [],
+        ...choices,
+      });
     },
   };
 }

@@ -29,7 +29,16 @@ import { NO_PINGS } from '../src/discord/no-pings.js';
 import { describeSettings } from '../src/discord/settings-view.js';
 import { UserError } from '../src/errors.js';
 import type { AppContext } from '../src/context.js';
-import { text } from '../src/text/catalogue.js';
+import { languageFor } from '../src/discord/voices.js';
+import type { Voice } from '../src/text/catalogue.js';
+import { choiceOf, describedAs } from '../src/discord/command-text.js';
+import {
+  FALLBACK_LOCALE,
+  phrase,
+  spokenLanguages,
+  type Phrase,
+  type TextKey,
+} from '../src/text/catalogue.js';
 
 /** The settings `/settings reset` can put back, by the name a member picks. */
 const RESETTABLE = {
@@ -40,6 +49,7 @@ const RESETTABLE = {
   channels: ['channels', 'otherChannels'],
   'moderation-log': ['moderationLogChannel'],
   'blocked-words': ['blockedWords'],
+  language: ['language'],
 } as const satisfies Record<string, readonly (keyof GuildSettings)[]>;
 
 const TEXT_CHANNELS: (ChannelType.GuildText | ChannelType.GuildAnnouncement)[] = [
@@ -47,20 +57,21 @@ const TEXT_CHANNELS: (ChannelType.GuildText | ChannelType.GuildAnnouncement)[] =
   ChannelType.GuildAnnouncement,
 ];
 const choices = (values: readonly string[]) => values.slice(0, 25).map((v) => ({ name: v, value: v }));
+// Commas as Chinese and Japanese keyboards type them count too.
 const splitWords = (raw: string) =>
   raw
-    .split(',')
+    .split(/[,，、]/)
     .map((w) => w.trim().replace(/\s+/g, ' '))
     .filter((w) => w.length > 0);
 
 /** A description key that takes no parameters. */
-type DescriptionKey = Parameters<typeof text>[0];
-const d = (key: DescriptionKey) => text(key as 'commands.settings.show');
+type DescriptionKey = TextKey;
+const d = (key: DescriptionKey) => describedAs(key as 'commands.settings.show');
 
 const sub = (name: string, description: DescriptionKey, options: APIApplicationCommandBasicOption[]) => ({
   type: T.Subcommand as const,
   name,
-  description: d(description),
+  ...d(description),
   options,
 });
 
@@ -68,19 +79,25 @@ const sub = (name: string, description: DescriptionKey, options: APIApplicationC
 const pick = (
   name: string,
   description: DescriptionKey,
-  values: readonly (readonly [string, string])[],
+  values: readonly (readonly [DescriptionKey, string])[],
 ): APIApplicationCommandBasicOption => ({
   type: T.String,
   name,
-  description: d(description),
+  ...d(description),
   required: true,
-  choices: values.map(([label, value]) => ({ name: label, value })),
+  choices: values.map(([label, value]) => choiceOf(value, label as 'commands.settings.allow')),
 });
+
+/** A language as its own speakers name it ("日本語", "español (Latinoamérica)"). */
+function autonym(language: string): string {
+  const intl = language === FALLBACK_LOCALE ? 'en' : language;
+  return new Intl.DisplayNames(intl, { type: 'language' }).of(intl) ?? language;
+}
 
 const channelOption: APIApplicationCommandBasicOption = {
   type: T.Channel,
   name: 'channel',
-  description: d('commands.settings.channelOption'),
+  ...d('commands.settings.channelOption'),
   required: true,
   channel_types: TEXT_CHANNELS,
 };
@@ -88,7 +105,7 @@ const channelOption: APIApplicationCommandBasicOption = {
 const wordsOption: APIApplicationCommandBasicOption = {
   type: T.String,
   name: 'words',
-  description: d('commands.settings.words'),
+  ...d('commands.settings.words'),
   required: true,
   max_length: 1000,
 };
@@ -102,25 +119,25 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
   return {
     data: {
       name: 'settings',
-      description: text('commands.settings.description'),
+      ...describedAs('commands.settings.description'),
       // Manage Server by default; server admins can give it to other roles in Integrations.
       // Discord's OpenAPI description takes the bit set as an integer in a request body (it answers
       // a string); discord.js types it as the string it reads back.
       default_member_permissions: Number(PermissionFlagsBits.ManageGuild) as unknown as string,
       contexts: [0],
       options: [
-        { type: T.Subcommand, name: 'show', description: d('commands.settings.show') },
+        { type: T.Subcommand, name: 'show', ...d('commands.settings.show') },
         {
           type: T.Subcommand,
           name: 'defaults',
-          description: d('commands.settings.defaults'),
+          ...d('commands.settings.defaults'),
           options: [
             ...(offered.length > 1
               ? [
                   {
                     type: T.String as const,
                     name: 'model',
-                    description: d('commands.options.model'),
+                    ...d('commands.options.model'),
                     choices: choices(offered.map((o) => o.name)),
                   },
                 ]
@@ -130,7 +147,7 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
                   {
                     type: T.String as const,
                     name: 'size',
-                    description: d('commands.options.size'),
+                    ...d('commands.options.size'),
                     choices: choices(sizes),
                   },
                 ]
@@ -138,7 +155,7 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
             {
               type: T.String,
               name: 'aspect_ratio',
-              description: d('commands.imagine.aspectRatio'),
+              ...d('commands.imagine.aspectRatio'),
               choices: choices(ratios.length > 0 ? ratios : COMMON_ASPECT_RATIOS),
             },
           ],
@@ -146,27 +163,27 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
         {
           type: T.Subcommand,
           name: 'restrict',
-          description: d('commands.settings.restrict'),
+          ...d('commands.settings.restrict'),
           options: [
             {
               type: T.String,
               name: 'what',
-              description: d('commands.settings.what'),
+              ...d('commands.settings.what'),
               required: true,
               choices: choices(targets),
             },
-            { type: T.Role, name: 'role', description: d('commands.settings.role') },
+            { type: T.Role, name: 'role', ...d('commands.settings.role') },
           ],
         },
         {
           type: T.Subcommand,
           name: 'daily-limit',
-          description: d('commands.settings.dailyLimit'),
+          ...d('commands.settings.dailyLimit'),
           options: [
             {
               type: T.Integer,
               name: 'pictures',
-              description: d('commands.settings.pictures'),
+              ...d('commands.settings.pictures'),
               required: true,
             },
           ],
@@ -174,34 +191,46 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
         {
           type: T.Subcommand,
           name: 'budget',
-          description: d('commands.settings.budget'),
-          options: [{ type: T.Number, name: 'usd', description: d('commands.settings.usd'), required: true }],
+          ...d('commands.settings.budget'),
+          options: [{ type: T.Number, name: 'usd', ...d('commands.settings.usd'), required: true }],
         },
         sub('channel', 'commands.settings.channel', [
           channelOption,
           pick('action', 'commands.settings.action', [
-            [text('commands.settings.allow'), 'allow'],
-            [text('commands.settings.disallow'), 'disallow'],
+            ['commands.settings.allow', 'allow'],
+            ['commands.settings.disallow', 'disallow'],
           ]),
         ]),
         sub('other-channels', 'commands.settings.otherChannels', [
           pick('mode', 'commands.settings.mode', [
-            [text('settings.modeRefuse'), 'refuse'],
-            [text('settings.modeHide'), 'hide'],
+            ['settings.modeRefuse', 'refuse'],
+            ['settings.modeHide', 'hide'],
           ]),
         ]),
         sub('moderation-log', 'commands.settings.moderationLog', [channelOption]),
         sub('block', 'commands.settings.block', [wordsOption]),
         sub('unblock', 'commands.settings.unblock', [wordsOption]),
+        sub('language', 'commands.settings.language', [
+          {
+            type: T.String,
+            name: 'language',
+            ...d('commands.settings.languageOption'),
+            required: true,
+            choices: [
+              choiceOf('members', 'commands.settings.languageMembers'),
+              ...spokenLanguages().map((l) => ({ name: autonym(l), value: l })),
+            ],
+          },
+        ]),
         {
           type: T.Subcommand,
           name: 'reset',
-          description: d('commands.settings.reset'),
+          ...d('commands.settings.reset'),
           options: [
             {
               type: T.String,
               name: 'setting',
-              description: d('commands.settings.setting'),
+              ...d('commands.settings.setting'),
               required: true,
               choices: choices(Object.keys(RESETTABLE)),
             },
@@ -209,16 +238,18 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
         },
       ],
     },
-    async execute(interaction, ctx) {
+    async execute(interaction, ctx, voice) {
       const guildId = interaction.guildId;
-      if (!guildId) throw new UserError(text('settings.guildOnly'));
+      if (!guildId) throw new UserError(phrase('settings.guildOnly'));
       const sub = interaction.options.getSubcommand();
       if (sub === 'show') {
-        await reply(interaction, ctx, await ctx.settings.forGuild(guildId), false);
+        await reply(interaction, ctx, voice, await ctx.settings.forGuild(guildId), false);
         return;
       }
       const next = await ctx.settings.update(guildId, (current) => change(sub, current, interaction, ctx));
-      await reply(interaction, ctx, next, true);
+      // A new language speaks from this answer on.
+      const answer = sub === 'language' ? languageFor(next, interaction.locale) : voice;
+      await reply(interaction, ctx, answer, next, true);
     },
   };
 }
@@ -226,12 +257,13 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
 async function reply(
   interaction: ChatInputCommandInteraction,
   ctx: AppContext,
+  voice: Voice,
   settings: GuildSettings,
   saved: boolean,
 ): Promise<void> {
-  const view = describeSettings(settings, ctx.settings.bounds, ctx.config.blockedWords.length);
+  const view = describeSettings(voice, settings, ctx.settings.bounds, ctx.config.blockedWords.length);
   await interaction.reply({
-    content: saved ? `${text('settings.saved')}\n${view}` : view,
+    content: saved ? `${voice.t('settings.saved')}\n${view}` : view,
     flags: MessageFlags.Ephemeral,
     allowedMentions: NO_PINGS,
   });
@@ -246,7 +278,7 @@ function change(
 ): GuildSettings {
   const bounds = ctx.settings.bounds;
   const o = interaction.options;
-  const fail = (problem: string | undefined) => {
+  const fail = (problem: Phrase | undefined) => {
     if (problem) throw new UserError(problem);
   };
   switch (sub) {
@@ -255,11 +287,11 @@ function change(
       const size = o.getString('size') ?? undefined;
       const ratio = o.getString('aspect_ratio') ?? undefined;
       if (model === undefined && size === undefined && ratio === undefined)
-        fail(text('settings.nothingToChange'));
+        fail(phrase('settings.nothingToChange'));
       if (size !== undefined && !(IMAGE_SIZES as readonly string[]).includes(size)) {
         fail(
-          text('settings.invalid.size', {
-            sizes: offeredSizes(bounds.offered.map((m) => m.model)).join(', '),
+          phrase('settings.invalid.size', {
+            sizes: { oneOf: offeredSizes(bounds.offered.map((m) => m.model)) },
           }),
         );
       }
@@ -275,12 +307,12 @@ function change(
     case 'restrict': {
       const what = o.getString('what', true);
       const targets = restrictionTargets(bounds);
-      if (!targets.includes(what)) fail(text('settings.invalid.target', { targets: targets.join(', ') }));
+      if (!targets.includes(what)) fail(phrase('settings.invalid.target', { targets: { oneOf: targets } }));
       const role = o.getRole('role');
       const restrictions = { ...current.restrictions };
       if (role) restrictions[what] = role.id;
       else {
-        if (!(what in restrictions)) fail(text('settings.notRestricted', { what }));
+        if (!(what in restrictions)) fail(phrase('settings.notRestricted', { what }));
         delete restrictions[what];
       }
       return { ...current, restrictions };
@@ -298,11 +330,11 @@ function change(
     case 'channel': {
       const channel = o.getChannel('channel', true);
       if (!TEXT_CHANNELS.includes(channel.type as (typeof TEXT_CHANNELS)[number]))
-        fail(text('settings.notTextChannel'));
+        fail(phrase('settings.notTextChannel'));
       const others = current.channels.filter((c) => c !== channel.id);
       if (o.getString('action', true) === 'disallow') return { ...current, channels: others };
       if (others.length >= MAX_ALLOWED_CHANNELS)
-        fail(text('settings.invalid.tooManyChannels', { max: MAX_ALLOWED_CHANNELS }));
+        fail(phrase('settings.invalid.tooManyChannels', { max: MAX_ALLOWED_CHANNELS }));
       return { ...current, channels: [...others, channel.id] };
     }
     case 'other-channels':
@@ -310,7 +342,7 @@ function change(
     case 'moderation-log': {
       const channel = o.getChannel('channel', true);
       if (!TEXT_CHANNELS.includes(channel.type as (typeof TEXT_CHANNELS)[number]))
-        fail(text('settings.notTextChannel'));
+        fail(phrase('settings.notTextChannel'));
       return { ...current, moderationLogChannel: channel.id };
     }
     case 'block': {
@@ -319,14 +351,20 @@ function change(
       for (const w of words) fail(checkBlockedWord(w));
       const list = [...new Set([...current.blockedWords, ...words.map((w) => w.toLowerCase())])];
       if (list.length > MAX_BLOCKED_WORDS)
-        fail(text('settings.invalid.tooManyWords', { max: MAX_BLOCKED_WORDS }));
+        fail(phrase('settings.invalid.tooManyWords', { max: MAX_BLOCKED_WORDS }));
       return { ...current, blockedWords: list };
     }
     case 'unblock': {
       const words = new Set(splitWords(o.getString('words', true)).map((w) => w.toLowerCase()));
       const list = current.blockedWords.filter((w) => !words.has(w));
-      if (list.length === current.blockedWords.length) fail(text('settings.notBlocked'));
+      if (list.length === current.blockedWords.length) fail(phrase('settings.notBlocked'));
       return { ...current, blockedWords: list };
+    }
+    case 'language': {
+      const language = o.getString('language', true);
+      if (language === 'members') return { ...current, language: undefined };
+      if (!spokenLanguages().includes(language)) fail(phrase('settings.invalid.language'));
+      return { ...current, language };
     }
     case 'reset': {
       const setting = o.getString('setting', true) as keyof typeof RESETTABLE;
@@ -344,6 +382,6 @@ function change(
       return next as unknown as GuildSettings;
     }
     default:
-      throw new UserError(text('access.unknownCommand'));
+      throw new UserError(phrase('access.unknownCommand'));
   }
 }

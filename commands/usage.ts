@@ -2,11 +2,12 @@ import { MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { effectivePictureLimit } from '../src/core/guild-settings.js';
 import type { Command } from '../src/discord/command.js';
 import { NO_PINGS } from '../src/discord/no-pings.js';
-import { formatUsd, periodLines, topLines } from '../src/discord/usage-report.js';
+import { periodLines, topLines } from '../src/discord/usage-report.js';
 import { UserError } from '../src/errors.js';
 import { fromMicros, guildScope, BOT_SCOPE } from '../src/jobs/budgets.js';
 import { nextUtcMidnight, relative } from '../src/jobs/user-limits.js';
-import { text } from '../src/text/catalogue.js';
+import { describedAs } from '../src/discord/command-text.js';
+import { phrase } from '../src/text/catalogue.js';
 
 const TOP_MEMBERS = 5;
 
@@ -14,12 +15,12 @@ const TOP_MEMBERS = 5;
 export default {
   data: {
     name: 'usage',
-    description: text('commands.usage.description'),
+    ...describedAs('commands.usage.description'),
     contexts: [0],
   },
-  async execute(interaction, ctx) {
+  async execute(interaction, ctx, voice) {
     const guildId = interaction.guildId;
-    if (!guildId) throw new UserError(text('usage.guildOnly'));
+    if (!guildId) throw new UserError(phrase('usage.guildOnly'));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const now = Date.now();
     const userId = interaction.user.id;
@@ -30,18 +31,18 @@ export default {
       ctx.limits.usedToday(userId),
     ]);
     const limit = effectivePictureLimit(settings, ctx.settings.bounds);
-    const lines = [text('usage.own'), ...periodLines({ today, month })];
+    const lines = [voice.t('usage.own'), ...periodLines(voice, { today, month })];
     lines.push(
       limit > 0
-        ? text('usage.picturesLeft', { left: Math.max(0, limit - used), limit })
-        : text('usage.noPictureLimit'),
+        ? voice.t('usage.picturesLeft', { left: Math.max(0, limit - used), limit })
+        : voice.t('usage.noPictureLimit'),
     );
     const budgetLine = async () => {
-      if (settings.dailyBudgetUsd === undefined) return text('usage.noBudget');
+      if (settings.dailyBudgetUsd === undefined) return voice.t('usage.noBudget');
       const spent = fromMicros(await ctx.budgets.spentToday(guildScope(guildId)));
-      return text('usage.budgetLeft', {
-        left: formatUsd(Math.max(0, settings.dailyBudgetUsd - spent)),
-        limit: formatUsd(settings.dailyBudgetUsd),
+      return voice.t('usage.budgetLeft', {
+        left: voice.money(Math.max(0, settings.dailyBudgetUsd - spent)),
+        limit: voice.money(settings.dailyBudgetUsd),
       });
     };
     lines.push(await budgetLine());
@@ -51,19 +52,27 @@ export default {
         ctx.store.costTotals({ guildId, period: 'month', at: now }),
         ctx.store.topMembers({ guildId, period: 'month', at: now, limit: TOP_MEMBERS }),
       ]);
-      lines.push('', text('usage.server'), ...periodLines({ today: serverToday, month: serverMonth }));
+      lines.push(
+        '',
+        voice.t('usage.server'),
+        ...periodLines(voice, { today: serverToday, month: serverMonth }),
+      );
       if (ctx.budgets.botDailyUsd > 0) {
         const spent = fromMicros(await ctx.budgets.spentToday(BOT_SCOPE));
         lines.push(
-          text('usage.botBudgetLeft', {
-            left: formatUsd(Math.max(0, ctx.budgets.botDailyUsd - spent)),
-            limit: formatUsd(ctx.budgets.botDailyUsd),
+          voice.t('usage.botBudgetLeft', {
+            left: voice.money(Math.max(0, ctx.budgets.botDailyUsd - spent)),
+            limit: voice.money(ctx.budgets.botDailyUsd),
           }),
         );
       }
-      lines.push('', text('usage.top'), ...topLines(top));
+      lines.push('', voice.t('usage.top'), ...topLines(voice, top));
     }
-    lines.push('', text('usage.resets', { when: relative(nextUtcMidnight(now)) }), text('usage.estimate'));
+    lines.push(
+      '',
+      voice.t('usage.resets', { when: relative(nextUtcMidnight(now)) }),
+      voice.t('usage.estimate'),
+    );
     await interaction.editReply({ content: lines.join('\n'), allowedMentions: NO_PINGS });
   },
 } satisfies Command;

@@ -29,6 +29,7 @@ import { ModerationLog } from './discord/moderation-log.js';
 import { ServerSettings } from './discord/server-settings.js';
 import { SpendBudgets } from './jobs/budgets.js';
 import { Metrics } from './metrics/metrics.js';
+import { localeProblems, spokenLanguages } from './text/catalogue.js';
 import { startMetricsServer } from './metrics/server.js';
 
 export interface App {
@@ -47,6 +48,9 @@ export interface AppHooks {
 
 /** Opens the store (connecting and migrating PostgreSQL when DATABASE_URL is set), then builds the rest. */
 export async function createApp(config: Config, log: Logger, hooks: AppHooks = {}): Promise<App> {
+  // A locale file that cannot be used is skipped: its members get English, and the operator is told.
+  for (const problem of localeProblems) log.warn({ event: LogEvent.localeSkipped }, problem);
+  log.info({ languages: spokenLanguages() }, 'languages');
   const store = await openConfiguredStore(config, log);
   const journal = new JobJournal(store, { leaseMs: config.journalLeaseMs, log });
   // Input images wait on disk beside the database while their job runs (see Spool).

@@ -16,6 +16,8 @@ export const LogEvent = {
   settingsBroken: 'settings.broken',
   /** A prompt was refused for a blocked word before anything was spent. */
   promptBlocked: 'prompt.blocked',
+  /** A translation file in src/text/locales could not be used; its members get English. */
+  localeSkipped: 'locale.skipped',
   /** The /metrics and /healthz listener is up (its port is on the line). */
   metricsListening: 'metrics.listening',
   gatewayDisconnected: 'gateway.disconnected',

@@ -1,3 +1,4 @@
+import type { Phrase } from '../text/catalogue.js';
 import type { Logger } from '../logger.js';
 import type { HistoryTurn, StoredPart } from './conversation.js';
 import type { GeneratedImage, ImageInput } from './images.js';
@@ -63,7 +64,7 @@ export type Outcome =
       readonly kind: 'refused';
       readonly source: RefusalSource;
       readonly reason: string;
-      readonly explanation: string;
+      readonly explanation: Phrase;
       readonly detail?: string;
       /** A refusal can still bill the prompt's tokens. */
       readonly usage?: Usage;

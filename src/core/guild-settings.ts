@@ -1,4 +1,4 @@
-import { text } from '../text/catalogue.js';
+import { phrase, spokenLanguages, type Phrase } from '../text/catalogue.js';
 import type { OfferedModel } from './model-roster.js';
 import { IMAGE_SIZES, modelInfo, offeredRatios, offeredSizes, type ImageSize } from './models.js';
 
@@ -25,6 +25,8 @@ export interface GuildSettings {
   readonly otherChannels: OtherChannels;
   readonly moderationLogChannel?: string | undefined;
   readonly blockedWords: readonly string[];
+  /** A catalogue language ('ja', 'es-419', 'en') every member here is answered in; unset: each member's own. */
+  readonly language?: string | undefined;
 }
 
 export const DEFAULT_GUILD_SETTINGS: GuildSettings = Object.freeze({
@@ -60,27 +62,27 @@ export function budgetCeiling(bounds: SettingsBounds): number {
 }
 
 /** Why a per-member daily picture limit is refused, or undefined. */
-export function checkPictureLimit(value: number, bounds: SettingsBounds): string | undefined {
+export function checkPictureLimit(value: number, bounds: SettingsBounds): Phrase | undefined {
   const max = pictureLimitCeiling(bounds);
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    return text('settings.invalid.pictureLimit', { max });
+    return phrase('settings.invalid.pictureLimit', { max });
   }
   return undefined;
 }
 
 /** Why a server budget is refused, or undefined. Cents at most: a budget is money, not an estimate. */
-export function checkBudget(value: number, bounds: SettingsBounds): string | undefined {
+export function checkBudget(value: number, bounds: SettingsBounds): Phrase | undefined {
   const max = budgetCeiling(bounds);
   if (!Number.isFinite(value) || value < 0.01 || value > max || Math.round(value * 100) !== value * 100) {
-    return text('settings.invalid.budget', { max: max.toFixed(2) });
+    return phrase('settings.invalid.budget', { max: max.toFixed(2) });
   }
   return undefined;
 }
 
 /** Why a blocked word or phrase is refused, or undefined. */
-export function checkBlockedWord(word: string): string | undefined {
+export function checkBlockedWord(word: string): Phrase | undefined {
   if (word.length === 0 || word.length > BLOCKED_WORD_MAX_LENGTH || !/[\p{L}\p{N}]/u.test(word)) {
-    return text('settings.invalid.blockedWord', { max: BLOCKED_WORD_MAX_LENGTH });
+    return phrase('settings.invalid.blockedWord', { max: BLOCKED_WORD_MAX_LENGTH });
   }
   return undefined;
 }
@@ -89,23 +91,23 @@ export function checkBlockedWord(word: string): string | undefined {
 export function checkDefaults(
   defaults: Pick<GuildSettings, 'defaultModel' | 'defaultSize' | 'defaultAspectRatio'>,
   bounds: SettingsBounds,
-): string | undefined {
+): Phrase | undefined {
   const offered = bounds.offered.map((o) => o.model);
   const chosen = defaults.defaultModel
     ? bounds.offered.find((o) => o.name === defaults.defaultModel)
     : undefined;
   if (defaults.defaultModel !== undefined && !chosen) {
-    return text('settings.invalid.model', { models: bounds.offered.map((o) => o.name).join(', ') });
+    return phrase('settings.invalid.model', { models: { oneOf: bounds.offered.map((o) => o.name) } });
   }
   const models = chosen ? [chosen.model] : offered;
   if (defaults.defaultSize !== undefined && !offeredSizes(models).includes(defaults.defaultSize)) {
-    return text('settings.invalid.size', { sizes: offeredSizes(models).join(', ') });
+    return phrase('settings.invalid.size', { sizes: { oneOf: offeredSizes(models) } });
   }
   if (
     defaults.defaultAspectRatio !== undefined &&
     !offeredRatios(models).includes(defaults.defaultAspectRatio)
   ) {
-    return text('settings.invalid.ratio', { ratios: offeredRatios(models).join(', ') });
+    return phrase('settings.invalid.ratio', { ratios: { oneOf: offeredRatios(models) } });
   }
   return undefined;
 }
@@ -219,6 +221,13 @@ export function readGuildSettings(
       blockedWords = words as string[];
     } else problems.push('blockedWords');
   }
+  // A language whose file an operator removed drops out quietly: members get their own again.
+  const language =
+    p.language === undefined || (typeof p.language === 'string' && spokenLanguages().includes(p.language))
+      ? p.language
+      : typeof p.language === 'string'
+        ? undefined
+        : (problems.push('language'), undefined);
   return {
     settings: Object.freeze({
       defaultModel,
@@ -231,6 +240,7 @@ export function readGuildSettings(
       otherChannels,
       moderationLogChannel,
       blockedWords,
+      language,
     }),
     problems,
   };

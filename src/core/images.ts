@@ -1,3 +1,4 @@
+import type { Phrase } from '../text/catalogue.js';
 /** An image's bytes in a file (see the images module's spool), read only while they are sent. */
 export interface FileBytes {
   readonly path: string;
@@ -32,7 +33,7 @@ export interface DeliverableImage {
   readonly filename: string;
   readonly data: Buffer;
   /** Set when the file is not the model's original (re-encoded or downscaled to fit). */
-  readonly note?: string;
+  readonly note?: Phrase;
 }
 
 /** An interim picture made small for a progress message, with words saying it is a draft; never a result. */

@@ -1,3 +1,4 @@
+import type { Phrase } from '../text/catalogue.js';
 import type { Logger } from '../logger.js';
 import type { HistoryTurn } from './conversation.js';
 import type { JobControls, ReplayInput } from './controls.js';
@@ -71,20 +72,20 @@ export type JobStatus =
       readonly draft?: DraftImage | undefined;
     };
 
-/** What the user gets, already in words: delivery only lays it out. */
+/** What the user gets, already decided (phrases, said in the member's language by delivery). */
 export type JobResult =
   | {
       readonly kind: 'images';
       readonly images: readonly DeliverableImage[];
       readonly text: string;
       /** Sentences about the set: pictures left out (damaged, over the cap). */
-      readonly notes?: readonly string[];
+      readonly notes?: readonly Phrase[];
       /** What Google Search found, shown under the picture as Google's rules ask. */
       readonly grounding?: Grounding | undefined;
     }
   | { readonly kind: 'text'; readonly text: string; readonly grounding?: Grounding | undefined }
-  | { readonly kind: 'refused'; readonly explanation: string; readonly detail?: string | undefined }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'refused'; readonly explanation: Phrase; readonly detail?: string | undefined }
+  | { readonly kind: 'failed'; readonly message: Phrase };
 
 export interface DeliveredMessage {
   readonly messageId: string;
@@ -142,6 +143,8 @@ export interface JobRequest {
   readonly memberRoles?: readonly string[] | undefined;
   /** Answer only the member who asked (a channel the server keeps results out of). */
   readonly private?: boolean | undefined;
+  /** The catalogue language the member is answered in ('en', 'ja', …), kept for a resumed job. */
+  readonly locale?: string | undefined;
 }
 
 /** What the admission door found out about a job's server: its own limits, within the operator's. */

@@ -1,4 +1,4 @@
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 import { IMAGE_SIZES, modelInfo, type ImageSize, type ThinkingLevel } from './models.js';
 
 /** The knobs a member can turn on one request; every one is optional. */
@@ -11,10 +11,7 @@ export interface RequestControls {
   readonly thinkingLevel?: ThinkingLevel | undefined;
 }
 
-const list = (items: readonly string[]) =>
-  items.length <= 1
-    ? (items[0] ?? '')
-    : text('options.or', { items: items.slice(0, -1).join(', '), last: items.at(-1)! });
+const list = (items: readonly string[]) => ({ oneOf: items });
 
 /**
  * Whether this model can do what was asked. Returns the one sentence a member should read when it
@@ -22,25 +19,25 @@ const list = (items: readonly string[]) =>
  * Discord commands call this before a job is queued, so Gemini never sees a request it would
  * refuse with a 400.
  */
-export function checkControls(model: string, controls: RequestControls): string | undefined {
+export function checkControls(model: string, controls: RequestControls): Phrase | undefined {
   const info = modelInfo(model);
   const { imageSize, aspectRatio, referenceCount, search, thinkingLevel } = controls;
   if (imageSize !== undefined && !info.sizes.includes(imageSize)) {
     return info.sizes.length === 1
-      ? text('options.onlySize', { model, size: info.sizes[0]! })
-      : text('options.sizes', { model, sizes: list(info.sizes), size: imageSize });
+      ? phrase('options.onlySize', { model, size: info.sizes[0]! })
+      : phrase('options.sizes', { model, sizes: list(info.sizes), size: imageSize });
   }
   if (aspectRatio !== undefined && !info.aspectRatios.includes(aspectRatio)) {
-    return text('options.ratio', { model, ratio: aspectRatio, ratios: list(info.aspectRatios) });
+    return phrase('options.ratio', { model, ratio: aspectRatio, ratios: list(info.aspectRatios) });
   }
   if (referenceCount !== undefined && referenceCount > info.maxReferenceImages) {
-    return text('options.references', { model, max: info.maxReferenceImages, count: referenceCount });
+    return phrase('options.references', { model, max: info.maxReferenceImages, count: referenceCount });
   }
-  if (search && !info.search.web) return text('options.search', { model });
+  if (search && !info.search.web) return phrase('options.search', { model });
   if (thinkingLevel !== undefined && !info.thinkingLevels.includes(thinkingLevel)) {
     return info.thinking === 'always'
-      ? text('options.alwaysThinks', { model })
-      : text('options.noThinking', { model });
+      ? phrase('options.alwaysThinks', { model })
+      : phrase('options.noThinking', { model });
   }
   return undefined;
 }

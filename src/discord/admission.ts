@@ -9,13 +9,13 @@ import {
 import type { AdmissionPolicy, JobRequest } from '../core/job.js';
 import { checkControls } from '../core/model-controls.js';
 import { modelInfo, supportsRatio, supportsSize } from '../core/models.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 
 export type ServerAdmission =
   | { readonly ok: true; readonly request: JobRequest; readonly policy: AdmissionPolicy }
   | {
       readonly ok: false;
-      readonly message: string;
+      readonly message: Phrase;
       /** Why, for the refusal metric and the moderation log. */
       readonly reason: 'channel' | 'blocked' | 'restricted' | 'controls';
     };
@@ -49,8 +49,8 @@ export function admitToServer(input: AdmissionInput): ServerAdmission {
         return {
           ok: false,
           reason: 'channel',
-          message: text('access.channelNotAllowed', {
-            channels: settings.channels.map((c) => `<#${c}>`).join(', '),
+          message: phrase('access.channelNotAllowed', {
+            channels: { oneOf: settings.channels.map((c) => `<#${c}>`) },
           }),
         };
       }
@@ -59,7 +59,7 @@ export function admitToServer(input: AdmissionInput): ServerAdmission {
   const blocked =
     input.operatorWords.match(request.prompt) ??
     new BlockedWords(settings.blockedWords).match(request.prompt);
-  if (blocked !== undefined) return { ok: false, reason: 'blocked', message: text('moderation.blocked') };
+  if (blocked !== undefined) return { ok: false, reason: 'blocked', message: phrase('moderation.blocked') };
 
   // A refine goes back to the model that made its picture (its history is that model's own).
   const model =
@@ -86,7 +86,7 @@ export function admitToServer(input: AdmissionInput): ServerAdmission {
       return {
         ok: false,
         reason: 'restricted',
-        message: text('access.restricted', { role: `<@&${role}>`, what }),
+        message: phrase('access.restricted', { role: `<@&${role}>`, what }),
       };
     }
   }

@@ -3,7 +3,7 @@ import type { ReplayInput } from '../core/controls.js';
 import type { InputRef, InputSource } from '../core/job.js';
 import { UserError } from '../errors.js';
 import type { JournaledInput } from '../jobs/journal.js';
-import { text } from '../text/catalogue.js';
+import { phrase } from '../text/catalogue.js';
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|heic|heif|avif|tiff?|bmp)$/i;
 
@@ -38,7 +38,7 @@ export function messageImageSource(message: Message, index: number): InputSource
     filename: image?.name ?? 'image',
     declaredSize: image?.size,
     url: () =>
-      image ? Promise.resolve(image.url) : Promise.reject(new UserError(text('refine.pictureGone'))),
+      image ? Promise.resolve(image.url) : Promise.reject(new UserError(phrase('refine.pictureGone'))),
     ref: { kind: 'message-image', channelId: message.channelId, messageId: message.id, index },
     replay: {
       kind: 'attachment',
@@ -84,10 +84,10 @@ export function replaySource(client: Client, replay: ReplayInput): InputSource {
     replay,
     async url() {
       const channel = await client.channels.fetch(replay.channelId).catch(() => null);
-      if (!channel?.isTextBased()) throw new UserError(text('refine.cannotSee'));
+      if (!channel?.isTextBased()) throw new UserError(phrase('refine.cannotSee'));
       const message = await channel.messages.fetch(replay.messageId).catch(() => undefined);
       const image = message && messageImages(message)[replay.index];
-      if (!image) throw new UserError(text('refine.pictureGone'));
+      if (!image) throw new UserError(phrase('refine.pictureGone'));
       return image.url;
     },
   };

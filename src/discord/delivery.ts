@@ -21,7 +21,7 @@ import type {
   TargetRef,
 } from '../core/job.js';
 import { LogEvent } from '../log-events.js';
-import { text } from '../text/catalogue.js';
+import type { Voice } from '../text/catalogue.js';
 import {
   DeliveryLost,
   FallbackChain,
@@ -68,11 +68,11 @@ export function groupFiles(images: readonly DeliverableImage[]): DeliverableImag
  * A progress message's files: the draft, if the status has one. `attachments: []` drops the
  * earlier draft, so a status without one (a retry) never shows a stale picture.
  */
-function progressFiles(status: JobStatus) {
+function progressFiles(voice: Voice, status: JobStatus) {
   if (status.state !== 'generating' || !status.draft) return { attachments: [] };
   const { data, filename } = status.draft;
   return {
-    files: [new AttachmentBuilder(data, { name: filename, description: text('progress.draftAltText') })],
+    files: [new AttachmentBuilder(data, { name: filename, description: voice.t('progress.draftAltText') })],
     attachments: [],
   };
 }
@@ -91,21 +91,22 @@ const isGone = (err: unknown) =>
 
 /** A result as messages: the words, the pictures in groups, and under the first the links and the buttons. */
 function layoutOf(
+  voice: Voice,
   result: JobResult,
   prompt: string,
   userId: string,
   controls: ResultControls | undefined,
 ): Layout {
   const groups = result.kind === 'images' ? groupFiles(result.images) : [];
-  const buttons = controls && groups[0] ? controlRows(controls, groups[0].length) : [];
+  const buttons = controls && groups[0] ? controlRows(voice, controls, groups[0].length) : [];
   const linkRows = buttons.length > 0 ? MAX_LINK_ROWS + 1 - CONTROL_ROWS : MAX_LINK_ROWS;
   return {
-    content: renderResult(result, prompt, userId, linkRows),
+    content: renderResult(voice, result, prompt, userId, linkRows),
     components: [...resultComponents(result, linkRows), ...buttons],
     groups,
-    altText: altText(prompt),
-    notPosted: (problem) => renderNotPosted(prompt, userId, problem),
-    restNotPosted: renderRestNotPosted,
+    altText: altText(voice, prompt),
+    notPosted: (problem) => renderNotPosted(voice, prompt, userId, problem),
+    restNotPosted: (count, problem) => renderRestNotPosted(voice, count, problem),
   };
 }
 
@@ -198,6 +199,8 @@ export class InteractionTarget implements DeliveryTarget {
   constructor(
     private readonly interaction: ReplyHandle,
     private readonly prompt: string,
+    /** The language the member is answered in. */
+    private readonly voice: Voice,
     private readonly log: Logger,
     /** Resolves to whether the reply was deferred; every edit waits for it. */
     private readonly deferred: Promise<boolean> = Promise.resolve(true),
@@ -229,8 +232,8 @@ export class InteractionTarget implements DeliveryTarget {
     if (this.replyGone || !(await this.tokenUsable())) return;
     try {
       await this.interaction.editReply({
-        content: renderProgress(status, this.prompt),
-        ...progressFiles(status),
+        content: renderProgress(this.voice, status, this.prompt),
+        ...progressFiles(this.voice, status),
         allowedMentions: NO_PINGS,
       });
     } catch (err) {
@@ -244,7 +247,7 @@ export class InteractionTarget implements DeliveryTarget {
     const userId = this.interaction.user.id;
     return deliverDown(
       this.places(),
-      layoutOf(result, this.prompt, userId, this.controls),
+      layoutOf(this.voice, result, this.prompt, userId, this.controls),
       this.log,
       userId,
       onVisible,
@@ -294,7 +297,7 @@ export class InteractionTarget implements DeliveryTarget {
       ...(this.options.private
         ? []
         : [channelPlace('channel', channel, userId, { replyTo }), parentPlace(channel, userId)]),
-      dmPlace(i.client, userId, i.channelId ?? ''),
+      dmPlace(i.client, userId, i.channelId ?? '', this.voice),
     ];
   }
 }
@@ -312,6 +315,7 @@ export class MessageTarget implements DeliveryTarget {
     private readonly channel: SendableChannels,
     private readonly replyTo: string | undefined,
     private readonly prompt: string,
+    private readonly voice: Voice,
     private readonly userId: string,
     readonly uploadLimit: number,
     private readonly log: Logger,
@@ -326,17 +330,21 @@ export class MessageTarget implements DeliveryTarget {
 
   async progress(status: JobStatus): Promise<void> {
     if (this.placeholderGone) return;
-    const content = renderProgress(status, this.prompt);
+    const content = renderProgress(this.voice, status, this.prompt);
     if (this.placeholder) {
       try {
-        await this.placeholder.edit({ content, ...progressFiles(status), allowedMentions: NO_PINGS });
+        await this.placeholder.edit({
+          content,
+          ...progressFiles(this.voice, status),
+          allowedMentions: NO_PINGS,
+        });
       } catch (err) {
         // Deleted by someone: the result will be a new reply, and no new placeholder is posted.
         if (isGone(err)) this.placeholderGone = true;
         else throw err;
       }
     } else {
-      const { files } = progressFiles(status);
+      const { files } = progressFiles(this.voice, status);
       this.placeholder = await this.channel.send({
         content,
         ...(files ? { files } : {}),
@@ -347,7 +355,7 @@ export class MessageTarget implements DeliveryTarget {
   }
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
-    const layout = layoutOf(result, this.prompt, this.userId, this.controls);
+    const layout = layoutOf(this.voice, result, this.prompt, this.userId, this.controls);
     return deliverDown(this.places(), layout, this.log, this.userId, onVisible, this.onPosted);
   }
 
@@ -378,7 +386,7 @@ export class MessageTarget implements DeliveryTarget {
         inThread,
       },
       parentPlace(() => Promise.resolve(channel), userId),
-      dmPlace(channel.client, userId, channel.id),
+      dmPlace(channel.client, userId, channel.id, this.voice),
     ];
   }
 }

@@ -7,7 +7,8 @@ import type { JobRequest } from '../core/job.js';
 import type { OfferedModel, ModelRoster } from '../core/model-roster.js';
 import { IMAGE_SIZES, modelInfo, offeredRatios, offeredSizes, type ImageSize } from '../core/models.js';
 import { UserError } from '../errors.js';
-import { text } from '../text/catalogue.js';
+import { phrase } from '../text/catalogue.js';
+import { choiceOf, describedAs } from './command-text.js';
 
 /** The member's words for a thinking level: what it does for them, not what it is called. */
 const QUALITY = { fast: 'minimal', best: 'high' } as const;
@@ -34,7 +35,7 @@ export function generationOptions(
     options.push({
       type: ApplicationCommandOptionType.String,
       name: 'model',
-      description: text('commands.options.model'),
+      ...describedAs('commands.options.model'),
       required: false,
       choices: offered.map((o) => ({ name: o.name, value: o.name })),
     });
@@ -44,7 +45,7 @@ export function generationOptions(
     options.push({
       type: ApplicationCommandOptionType.String,
       name: 'size',
-      description: text('commands.options.size'),
+      ...describedAs('commands.options.size'),
       required: false,
       choices: sizes.map((s) => ({ name: s === '512' ? '512 px' : s, value: s })),
     });
@@ -52,7 +53,7 @@ export function generationOptions(
   options.push({
     type: ApplicationCommandOptionType.String,
     name: 'aspect_ratio',
-    description: text('commands.imagine.aspectRatio'),
+    ...describedAs('commands.imagine.aspectRatio'),
     required: false,
     choices: offeredRatios(models).map((r) => ({ name: r, value: r })),
   });
@@ -60,11 +61,11 @@ export function generationOptions(
     options.push({
       type: ApplicationCommandOptionType.String,
       name: 'quality',
-      description: text('commands.options.quality'),
+      ...describedAs('commands.options.quality'),
       required: false,
       choices: [
-        { name: text('commands.options.qualityFast'), value: 'fast' },
-        { name: text('commands.options.qualityBest'), value: 'best' },
+        choiceOf('fast', 'commands.options.qualityFast'),
+        choiceOf('best', 'commands.options.qualityBest'),
       ],
     });
   }
@@ -72,7 +73,7 @@ export function generationOptions(
     options.push({
       type: ApplicationCommandOptionType.Boolean,
       name: 'search',
-      description: text('commands.options.search'),
+      ...describedAs('commands.options.search'),
       required: false,
     });
   }
@@ -89,7 +90,7 @@ export function readGenerationChoices(
 ): GenerationChoices {
   const name = interaction.options.getString('model');
   const chosen = name === null ? undefined : roster.byName(name);
-  if (name !== null && !chosen) throw new UserError(text('options.modelGone', { name }));
+  if (name !== null && !chosen) throw new UserError(phrase('options.modelGone', { name }));
   const size = interaction.options.getString('size');
   const imageSize =
     size !== null && (IMAGE_SIZES as readonly string[]).includes(size) ? (size as ImageSize) : undefined;

@@ -6,7 +6,7 @@ import {
 } from 'discord.js';
 import type { Grounding } from '../core/generation.js';
 import type { JobResult } from '../core/job.js';
-import { text } from '../text/catalogue.js';
+import type { Voice } from '../text/catalogue.js';
 
 /**
  * Google Search grounding, shown the way Discord allows. Google's rules ask for the Search
@@ -139,13 +139,13 @@ export function resultComponents(result: JobResult, maxRows = MAX_LINK_ROWS): Li
 }
 
 /** The small lines under a grounded result: that Google Search was used, and what did not fit. */
-export function groundingNote(result: JobResult, maxRows = MAX_LINK_ROWS): string {
+export function groundingNote(voice: Voice, result: JobResult, maxRows = MAX_LINK_ROWS): string {
   const links = groundingLinks(groundingOf(result), maxRows);
   if (links.rows.length === 0) return '';
-  const lines = [`-# ${text('grounding.note')}`];
+  const lines = [`-# ${voice.t('grounding.note')}`];
   if (links.queriesHidden > 0)
-    lines.push(`-# ${text('grounding.moreQueries', { count: links.queriesHidden })}`);
+    lines.push(`-# ${voice.t('grounding.moreQueries', { count: links.queriesHidden })}`);
   if (links.sourcesHidden > 0)
-    lines.push(`-# ${text('grounding.moreSources', { count: links.sourcesHidden })}`);
+    lines.push(`-# ${voice.t('grounding.moreSources', { count: links.sourcesHidden })}`);
   return lines.join('\n');
 }

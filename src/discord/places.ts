@@ -3,6 +3,7 @@ import type { DeliverableImage } from '../core/images.js';
 import { PlaceUnavailable, type Place } from './fallback.js';
 import { NO_PINGS, pingOnly } from './no-pings.js';
 import { withDmIntro } from './render.js';
+import type { Voice } from '../text/catalogue.js';
 
 // The places a result can go with the bot's own token: channels, threads' parents, the member's DMs.
 
@@ -56,14 +57,14 @@ export function parentPlace(channel: () => Promise<SendableChannels>, userId: st
 }
 
 /** The member's DMs: only when nothing in the server reached them. */
-export function dmPlace(client: Client, userId: string, channelId: string): Place {
+export function dmPlace(client: Client, userId: string, channelId: string, voice: Voice): Place {
   return {
     name: 'dm',
     lastResort: true,
     inThread: () => false,
     post: (m) =>
       client.users.send(userId, {
-        content: m.first ? withDmIntro(m.content, channelId) : m.content,
+        content: m.first ? withDmIntro(voice, m.content, channelId) : m.content,
         files: toFiles(m),
         allowedMentions: NO_PINGS,
       }),

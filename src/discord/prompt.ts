@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { text } from '../text/catalogue.js';
+import { phrase } from '../text/catalogue.js';
 import { characterCount } from '../text/length.js';
 
 /** Discord's own limit on a string option, counted as Discord counts: in characters (code points). */
@@ -21,10 +21,10 @@ export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim(
 export function cleanPrompt(raw: string): string {
   const prompt = oneLine(raw);
   if (!prompt.replace(INVISIBLE, '')) {
-    throw new UserError(text('prompt.empty'));
+    throw new UserError(phrase('prompt.empty'));
   }
   if (characterCount(prompt) > PROMPT_MAX) {
-    throw new UserError(text('prompt.tooLong', { max: PROMPT_MAX }));
+    throw new UserError(phrase('prompt.tooLong', { max: PROMPT_MAX }));
   }
   return prompt;
 }

@@ -1,5 +1,5 @@
 import type { ResultRecord } from '../core/results.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 import { promptOfResult } from './render.js';
 
 /** The message a reply answers, as Discord shows it (fetched only when the store does not know it). */
@@ -49,14 +49,14 @@ export type RefineDecision =
       readonly known?: false;
     }
   /** The user clearly meant the bot but the message is unreadable (no MessageContent intent). */
-  | { readonly kind: 'hint'; readonly message: string };
+  | { readonly kind: 'hint'; readonly message: Phrase };
 
 export interface RefineLookup {
   getResult(messageId: string): Promise<ResultRecord | undefined>;
   latestInThread(threadId: string): Promise<ResultRecord | undefined>;
 }
 
-export const UNREADABLE_HINT = text('refine.unreadable');
+export const UNREADABLE_HINT = phrase('refine.unreadable');
 
 /**
  * Decides what a message means: a reply to one of the bot's pictures refines that picture (in a

@@ -14,11 +14,12 @@ import type { Logger } from '../logger.js';
 import { isImageAttachment, messageImages, messageImageSource, pictureSource } from './attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Voice } from '../text/catalogue.js';
 import { shorten } from '../text/length.js';
 import { cleanPrompt, oneLine } from './prompt.js';
 import { decideRefine } from './refine-decision.js';
 import { messageOrigin, submitJob } from './submit.js';
+import { serverVoice } from './voices.js';
 
 const THREAD_NAME_MAX = 100;
 
@@ -31,9 +32,9 @@ function uploadLimitFor(message: Message): number {
 }
 
 /** A thread is named after the conversation's first prompt, as plain text (no link syntax). */
-export function threadName(rootPrompt: string): string {
+export function threadName(rootPrompt: string, voice: Voice): string {
   const plain = oneLine(rootPrompt.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1'));
-  return shorten(plain, THREAD_NAME_MAX) || text('refine.threadName');
+  return shorten(plain, THREAD_NAME_MAX) || shorten(voice.t('refine.threadName'), THREAD_NAME_MAX);
 }
 
 /** What the bot may do in a channel, or null when Discord has not told us (DMs). */
@@ -124,8 +125,9 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
     ctx.store,
   );
   if (decision.kind === 'ignore' || !message.channel.isSendable()) return;
+  const voice = await serverVoice(ctx, message.guild);
   if (decision.kind === 'hint') {
-    await message.reply({ content: decision.message, allowedMentions: NO_PINGS });
+    await message.reply({ content: voice.say(decision.message), allowedMentions: NO_PINGS });
     return;
   }
 
@@ -134,11 +136,11 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
   // The picture being refined is one of the model's input images too.
   const room = maxReferenceImages(ctx.models.defaultModel) - 1;
   if (extra.length > room) {
-    throw new UserError(text('refine.tooManyImages', { count: room }));
+    throw new UserError(phrase('refine.tooManyImages', { count: room }));
   }
   const perms = botPermissions(message, message.channel);
   if (perms && !perms.has(PermissionFlagsBits.AttachFiles)) {
-    throw new UserError(text('access.needAttachFiles'));
+    throw new UserError(phrase('access.needAttachFiles'));
   }
   const { parent } = decision;
   // One read of the conversation serves both the history sent to Gemini and the thread's name. A
@@ -165,10 +167,10 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
         history: lineage.map((r) => ({ prompt: r.prompt, modelParts: r.modelParts })),
       },
     },
-    messageOrigin(message, ctx, prompt, async ({ log, controls, onPosted }) => {
+    messageOrigin(message, ctx, voice, prompt, async ({ log, controls, onPosted }) => {
       const channel =
         decision.placement === 'new-thread'
-          ? await threadFor(message, parent, threadName((lineage[0] ?? parent).prompt), log)
+          ? await threadFor(message, parent, threadName((lineage[0] ?? parent).prompt, voice), log)
           : (message.channel as SendableChannels);
       // In the thread the result answers the member's message; in a new thread there is nothing to answer.
       const replyTo = channel.id === message.channelId ? message.id : undefined;
@@ -176,6 +178,7 @@ export async function handleRefineMessage(message: Message, ctx: AppContext): Pr
         channel,
         replyTo,
         prompt,
+        voice,
         message.author.id,
         uploadLimitFor(message),
         log,

@@ -1,6 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
 import type { JobResult, JobStatus } from '../core/job.js';
-import { text } from '../text/catalogue.js';
+import { spokenLanguages, voiceFor, type Voice } from '../text/catalogue.js';
 import { shorten } from '../text/length.js';
 import { groundingNote, MAX_LINK_ROWS } from './grounding-links.js';
 import { oneLine } from './prompt.js';
@@ -41,18 +41,18 @@ function fit(head: string, body: string, tail = ''): string {
   return whole.length <= MESSAGE_LIMIT ? whole : shorten(whole, MESSAGE_LIMIT);
 }
 
-export function renderProgress(status: JobStatus, prompt: string): string {
+export function renderProgress(voice: Voice, status: JobStatus, prompt: string): string {
   const echo = echoPrompt(prompt, 200);
   if (status.state === 'queued') {
     return status.position <= 1
-      ? text('progress.next', { prompt: echo })
-      : text('progress.waiting', { prompt: echo, position: status.position });
+      ? voice.t('progress.next', { prompt: echo })
+      : voice.t('progress.waiting', { prompt: echo, position: status.position });
   }
   const line =
     status.attempt > 1
-      ? text('progress.retrying', { prompt: echo, attempt: status.attempt })
-      : text('progress.generating', { prompt: echo });
-  return status.draft ? `${line}\n${text('progress.draft', { number: status.draft.number })}` : line;
+      ? voice.t('progress.retrying', { prompt: echo, attempt: status.attempt })
+      : voice.t('progress.generating', { prompt: echo });
+  return status.draft ? `${line}\n${voice.t('progress.draft', { number: status.draft.number })}` : line;
 }
 
 const PROMPT_SLOT = '\u0001';
@@ -60,23 +60,28 @@ const MEMBER_SLOT = '\u0002';
 
 /**
  * The prompt a result message was made from, read back from its first line (renderResult's
- * 'result.images' line), or undefined when the message has no such line. Echoed prompts are
- * shortened and made inert, so this is the prompt as far as the message still holds it.
+ * 'result.images' line, in any language the bot speaks), or undefined when the message has no
+ * such line. Echoed prompts are shortened and made inert, so this is the prompt as far as the
+ * message still holds it.
  */
 export function promptOfResult(content: string): string | undefined {
-  const template = text('result.images', { prompt: PROMPT_SLOT, member: MEMBER_SLOT });
-  const pattern = template
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(PROMPT_SLOT, '(.+?)')
-    .replace(MEMBER_SLOT, '<@!?\\d+>');
-  const match = new RegExp(`^${pattern}`).exec(content.split('\n')[0] ?? '');
-  if (!match?.[1]) return undefined;
-  // Undo inertText: markdown escapes and the zero-width spaces that break mentions.
-  return match[1].replace(/\\([^\w\s])/g, '$1').replace(/\u200b/g, '');
+  const first = content.split('\n')[0] ?? '';
+  for (const language of spokenLanguages()) {
+    const template = voiceFor(language).t('result.images', { prompt: PROMPT_SLOT, member: MEMBER_SLOT });
+    const pattern = template
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(PROMPT_SLOT, '(.+?)')
+      .replace(MEMBER_SLOT, '<@!?\\d+>');
+    const match = new RegExp(`^${pattern}`).exec(first);
+    // Undo inertText: markdown escapes and the zero-width spaces that break mentions.
+    if (match?.[1]) return match[1].replace(/\\([^\w\s])/g, '$1').replace(/\u200b/g, '');
+  }
+  return undefined;
 }
 
 /** The words of a finished job; files travel beside them, and grounding links in `linkRows` rows. */
 export function renderResult(
+  voice: Voice,
   result: JobResult,
   prompt: string,
   userId: string,
@@ -86,62 +91,67 @@ export function renderResult(
   switch (result.kind) {
     case 'images': {
       const notes = [...result.images.flatMap((i) => (i.note ? [i.note] : [])), ...(result.notes ?? [])]
-        .map((note) => `-# ${note}`)
-        .concat(groundingNote(result, linkRows))
+        .map((note) => `-# ${voice.say(note)}`)
+        .concat(groundingNote(voice, result, linkRows))
         .filter(Boolean)
         .join('\n');
       const words = result.text ? quote(inertText(result.text)) : '';
-      return fit(text('result.images', { prompt: echo, member: `<@${userId}>` }), words, notes);
+      return fit(voice.t('result.images', { prompt: echo, member: `<@${userId}>` }), words, notes);
     }
     case 'text':
       return fit(
-        text('result.text', { prompt: echo }),
+        voice.t('result.text', { prompt: echo }),
         quote(inertText(result.text)),
-        [text('result.textHint'), groundingNote(result, linkRows)].filter(Boolean).join('\n'),
+        [voice.t('result.textHint'), groundingNote(voice, result, linkRows)].filter(Boolean).join('\n'),
       );
     case 'refused':
       return fit(
-        text('result.refused', { prompt: echo, explanation: result.explanation }),
-        result.detail ? text('result.geminiSaid', { detail: quote(inertText(result.detail)) }) : '',
+        voice.t('result.refused', { prompt: echo, explanation: result.explanation }),
+        result.detail ? voice.t('result.geminiSaid', { detail: quote(inertText(result.detail)) }) : '',
       );
     case 'failed':
       return fit(
-        text('result.failed', { message: result.message }),
+        voice.t('result.failed', { message: result.message }),
         '',
-        text('result.failedRequest', { prompt: echo }),
+        voice.t('result.failedRequest', { prompt: echo }),
       );
   }
 }
 
 /** A picture's description for screen readers: the prompt, one line, within Discord's 1024 characters. */
-export function altText(prompt: string): string {
-  return shorten(text('result.altText', { prompt: shorten(oneLine(prompt), 900) }), 1024);
+export function altText(voice: Voice, prompt: string): string {
+  return shorten(voice.t('result.altText', { prompt: shorten(oneLine(prompt), 900) }), 1024);
 }
 
 /** Why a picture could not be posted, in the member's words. */
-function uploadProblem(problem: UploadProblem): string {
-  return text(`delivery.problem.${problem}`);
+function uploadProblem(voice: Voice, problem: UploadProblem): string {
+  return voice.t(`delivery.problem.${problem}`);
 }
 
 /** The words that stand in for a result whose pictures could not be posted anywhere. */
-export function renderNotPosted(prompt: string, userId: string, problem: UploadProblem): string {
+export function renderNotPosted(
+  voice: Voice,
+  prompt: string,
+  userId: string,
+  problem: UploadProblem,
+): string {
   return shorten(
-    text('delivery.notPosted', {
+    voice.t('delivery.notPosted', {
       prompt: echoPrompt(prompt),
       member: `<@${userId}>`,
-      reason: uploadProblem(problem),
+      reason: uploadProblem(voice, problem),
     }),
     MESSAGE_LIMIT,
   );
 }
 
 /** The words that stand in for the later pictures of a result when they could not be posted. */
-export function renderRestNotPosted(count: number, problem: UploadProblem): string {
-  return text('delivery.restNotPosted', { count, reason: uploadProblem(problem) });
+export function renderRestNotPosted(voice: Voice, count: number, problem: UploadProblem): string {
+  return voice.t('delivery.restNotPosted', { count, reason: uploadProblem(voice, problem) });
 }
 
 /** A result's first message sent by DM says where it should have been, within Discord's limit. */
-export function withDmIntro(content: string | undefined, channelId: string): string {
-  const intro = text('delivery.dm', { channel: channelId });
+export function withDmIntro(voice: Voice, content: string | undefined, channelId: string): string {
+  const intro = voice.t('delivery.dm', { channel: channelId });
   return content ? shorten(`${intro}\n${content}`, MESSAGE_LIMIT) : intro;
 }

@@ -8,6 +8,7 @@ import { LogEvent } from '../log-events.js';
 import type { Logger } from '../logger.js';
 import { sourceFromJournal } from './attachments.js';
 import { InteractionTarget, MessageTarget, resumedInteraction } from './delivery.js';
+import { voiceFor, type Phrase, type Voice } from '../text/catalogue.js';
 
 export interface ResumerOptions {
   readonly client: Client;
@@ -22,7 +23,7 @@ export interface ResumerOptions {
 }
 
 /** Why a journaled job is not run again, or undefined when it is. */
-export function whyNotResumed(entry: JournalEntry, maxAgeMs: number, now: number): string | undefined {
+export function whyNotResumed(entry: JournalEntry, maxAgeMs: number, now: number): Phrase | undefined {
   // Its result may already be on Discord: never posted twice.
   if (entry.state === 'delivering') return MAYBE_POSTED;
   // Sent to Gemini twice already: once more at most was the promise.
@@ -103,7 +104,8 @@ export class JournalResumer {
     const resumed: ResumedJob = {
       id: entry.jobId,
       request: requestFromJournal(job.request, (input) => sourceFromJournal(this.opts.client, input)),
-      target: await this.targetFor(job.target, log),
+      // The member is answered in the language the job was admitted in.
+      target: await this.targetFor(job.target, voiceFor(job.request.locale), log),
       reservation: job.reservation,
       attempts: entry.attempts,
       hold: job.hold,
@@ -120,16 +122,22 @@ export class JournalResumer {
     );
   }
 
-  private async targetFor(ref: TargetRef, log: Logger): Promise<DeliveryTarget> {
+  private async targetFor(ref: TargetRef, voice: Voice, log: Logger): Promise<DeliveryTarget> {
     const client = this.opts.client as Client<true>;
     if (ref.kind === 'interaction') {
       // A dead token is no problem here: the target then goes to the channel, mentioning the member.
-      return new InteractionTarget(resumedInteraction(client, ref), ref.prompt, log, undefined, undefined, {
-        private: ref.private === true,
-      });
+      return new InteractionTarget(
+        resumedInteraction(client, ref),
+        ref.prompt,
+        voice,
+        log,
+        undefined,
+        undefined,
+        { private: ref.private === true },
+      );
     }
     const channel = await client.channels.fetch(ref.channelId).catch(() => null);
     if (!channel?.isSendable()) return new Unreachable(`the job’s channel ${ref.channelId} is not reachable`);
-    return new MessageTarget(channel, ref.replyTo, ref.prompt, ref.userId, ref.uploadLimit, log);
+    return new MessageTarget(channel, ref.replyTo, ref.prompt, voice, ref.userId, ref.uploadLimit, log);
   }
 }

@@ -11,24 +11,25 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import type { AppContext } from '../context.js';
-import { GENERIC_FAILURE, UserError } from '../errors.js';
+import { phraseOf, UserError } from '../errors.js';
 import type { Command, MessageCommand } from './command.js';
 import { handleControl } from './controls/handlers.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase, type Voice } from '../text/catalogue.js';
 import { NO_PINGS } from './no-pings.js';
 import { handleRefineMessage } from './refine.js';
+import { interactionVoice, serverVoice } from './voices.js';
 
 /** Why the bot will not work here, or undefined when it will. */
 export function accessProblem(
   where: { guildId: string | null; canAttach: boolean },
   config: AppContext['config'],
-): string | undefined {
-  if (!where.guildId) return config.allowDms ? undefined : text('access.noDms');
+): Phrase | undefined {
+  if (!where.guildId) return config.allowDms ? undefined : phrase('access.noDms');
   if (config.allowedGuilds.length > 0 && !config.allowedGuilds.includes(where.guildId)) {
-    return text('access.guildNotEnabled');
+    return phrase('access.guildNotEnabled');
   }
   if (!where.canAttach) {
-    return text('access.needAttachFiles');
+    return phrase('access.needAttachFiles');
   }
   return undefined;
 }
@@ -41,8 +42,8 @@ type RoutedInteraction =
   | ModalSubmitInteraction;
 
 /** Answers a failed interaction in whatever state it is in: nothing sent, deferred, or replied. */
-async function answerError(interaction: RoutedInteraction, message: string): Promise<void> {
-  const payload = { content: text('problem', { message }), allowedMentions: NO_PINGS };
+async function answerError(interaction: RoutedInteraction, voice: Voice, message: Phrase): Promise<void> {
+  const payload = { content: voice.t('problem', { message }), allowedMentions: NO_PINGS };
   if (interaction.deferred) await interaction.editReply(payload);
   else if (interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
   else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
@@ -59,16 +60,17 @@ function handlerFor(
   interaction: RoutedInteraction,
   commands: CommandTable,
   ctx: AppContext,
+  voice: Voice,
 ): (() => Promise<void>) | undefined {
   if (interaction.isChatInputCommand()) {
     const command = commands.slash.get(interaction.commandName);
-    return command && (() => command.execute(interaction, ctx));
+    return command && (() => command.execute(interaction, ctx, voice));
   }
   if (interaction.isMessageContextMenuCommand()) {
     const command = commands.message.get(interaction.commandName);
-    return command && (() => command.execute(interaction, ctx));
+    return command && (() => command.execute(interaction, ctx, voice));
   }
-  return () => handleControl(interaction, ctx);
+  return () => handleControl(interaction, ctx, voice);
 }
 
 export async function routeInteraction(
@@ -90,9 +92,10 @@ export async function routeInteraction(
     ...(interaction.isCommand() ? { command: interaction.commandName } : { customId: interaction.customId }),
     userId: interaction.user.id,
   });
+  const voice = await interactionVoice(ctx, interaction);
   try {
-    const handler = handlerFor(interaction, commands, ctx);
-    if (!handler) throw new UserError(text('access.unknownCommand'));
+    const handler = handlerFor(interaction, commands, ctx, voice);
+    if (!handler) throw new UserError(phrase('access.unknownCommand'));
     const problem = accessProblem(
       {
         guildId: interaction.guildId,
@@ -105,8 +108,8 @@ export async function routeInteraction(
     await handler();
   } catch (err) {
     if (!(err instanceof UserError)) log.error({ err }, 'interaction failed');
-    await answerError(interaction, err instanceof UserError ? err.message : GENERIC_FAILURE).catch(
-      (e: unknown) => log.warn({ err: e }, 'could not tell the user about a failed interaction'),
+    await answerError(interaction, voice, phraseOf(err)).catch((e: unknown) =>
+      log.warn({ err: e }, 'could not tell the user about a failed interaction'),
     );
   }
 }
@@ -118,9 +121,10 @@ export async function routeMessage(message: Message, ctx: AppContext): Promise<v
   } catch (err) {
     // The one place a refine's problem is answered: a UserError as it is, anything else generically.
     if (!(err instanceof UserError)) ctx.log.error({ err, messageId: message.id }, 'refine failed');
+    const voice = await serverVoice(ctx, message.guild);
     await message
       .reply({
-        content: text('problem', { message: err instanceof UserError ? err.message : GENERIC_FAILURE }),
+        content: voice.t('problem', { message: phraseOf(err) }),
         allowedMentions: NO_PINGS,
       })
       .catch((e: unknown) => ctx.log.warn({ err: e }, 'could not tell the member about a failed refine'));

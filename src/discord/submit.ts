@@ -15,6 +15,7 @@ import { InteractionTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
 import { admitToServer } from './admission.js';
 import { LogEvent } from '../log-events.js';
+import type { Phrase, Voice } from '../text/catalogue.js';
 
 /** Every interaction that can start a job: slash and context-menu commands, buttons, modals. */
 export type JobInteraction =
@@ -30,8 +31,10 @@ export type PreparedJob = Parameters<PrepareTarget>[0] & { readonly controls: Re
 export interface JobOrigin {
   /** What the member asked, as echoed back (a Vary's own instruction to Gemini is not shown). */
   readonly shownPrompt: string;
+  /** The language the member is answered in, now and when the job is resumed after a crash. */
+  readonly voice: Voice;
   /** Says, at once, why the job was not taken. */
-  refuse(message: string): Promise<void>;
+  refuse(message: Phrase): Promise<void>;
   /** Whether its answers can be shown to the member alone (an interaction's can). */
   readonly canHide: boolean;
   /** Makes the job's delivery target once it is admitted. */
@@ -39,11 +42,16 @@ export interface JobOrigin {
 }
 
 /** An interaction: refusals are private replies; the job answers in the deferred reply. */
-export function interactionOrigin(interaction: JobInteraction, prompt: string): JobOrigin {
+export function interactionOrigin(interaction: JobInteraction, voice: Voice, prompt: string): JobOrigin {
   return {
     shownPrompt: prompt,
+    voice,
     async refuse(message) {
-      await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+      await interaction.reply({
+        content: voice.say(message),
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_PINGS,
+      });
     },
     canHide: true,
     prepare({ log, controls, private: hidden, onPosted }) {
@@ -57,7 +65,7 @@ export function interactionOrigin(interaction: JobInteraction, prompt: string): 
           return false;
         },
       );
-      return new InteractionTarget(interaction, prompt, log, deferred, controls, {
+      return new InteractionTarget(interaction, prompt, voice, log, deferred, controls, {
         private: hidden,
         onPosted,
       });
@@ -72,14 +80,16 @@ export function interactionOrigin(interaction: JobInteraction, prompt: string): 
 export function messageOrigin(
   message: Message,
   ctx: AppContext,
+  voice: Voice,
   shownPrompt: string,
   prepare: (job: PreparedJob) => Promise<DeliveryTarget>,
 ): JobOrigin {
   return {
     shownPrompt,
+    voice,
     async refuse(text) {
       if (!ctx.replyThrottle.allow(message.author.id)) return;
-      await message.reply({ content: text, allowedMentions: NO_PINGS });
+      await message.reply({ content: voice.say(text), allowedMentions: NO_PINGS });
     },
     canHide: false,
     prepare,
@@ -109,9 +119,10 @@ export function requestFrom(
 export function submitInteractionJob(
   ctx: AppContext,
   interaction: JobInteraction,
+  voice: Voice,
   what: Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>,
 ): Promise<void> {
-  return submitJob(ctx, requestFrom(interaction, what), interactionOrigin(interaction, what.prompt));
+  return submitJob(ctx, requestFrom(interaction, what), interactionOrigin(interaction, voice, what.prompt));
 }
 
 /**
@@ -148,7 +159,7 @@ export async function submitJob(ctx: AppContext, request: JobRequest, origin: Jo
   const offered = ctx.models.offered.map((o) => o.model);
   const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, admitted.request.imageSize) };
   const submission = await ctx.pipeline.submit(
-    { ...admitted.request, controls: { id, shownPrompt: origin.shownPrompt } },
+    { ...admitted.request, locale: origin.voice.locale, controls: { id, shownPrompt: origin.shownPrompt } },
     (job) => origin.prepare({ ...job, controls }),
     admitted.policy,
   );

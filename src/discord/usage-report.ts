@@ -1,12 +1,5 @@
 import type { CostTotals, MemberTotals } from '../core/results.js';
-import { text } from '../text/catalogue.js';
-
-/** Dollars as the store sums them: at least cents, down to the micro-dollar, no float noise. */
-export function formatUsd(usd: number): string {
-  const fixed = (Math.round(usd * 1e6) / 1e6).toFixed(6).replace(/0+$/, '');
-  const [whole, fraction = ''] = fixed.split('.');
-  return `$${whole}.${fraction.padEnd(2, '0')}`;
-}
+import { phrase, type Voice } from '../text/catalogue.js';
 
 export interface UsageFigures {
   readonly today: CostTotals;
@@ -14,27 +7,27 @@ export interface UsageFigures {
 }
 
 /** Today's and this month's lines of a usage view. */
-export function periodLines(figures: UsageFigures): string[] {
+export function periodLines(voice: Voice, figures: UsageFigures): string[] {
   return [
-    text('usage.today', {
-      pictures: text('usage.pictures', { count: figures.today.imagesDelivered }),
-      usd: formatUsd(figures.today.costUsd),
+    voice.t('usage.today', {
+      pictures: phrase('usage.pictures', { count: figures.today.imagesDelivered }),
+      usd: voice.money(figures.today.costUsd),
     }),
-    text('usage.month', {
-      pictures: text('usage.pictures', { count: figures.month.imagesDelivered }),
-      usd: formatUsd(figures.month.costUsd),
+    voice.t('usage.month', {
+      pictures: phrase('usage.pictures', { count: figures.month.imagesDelivered }),
+      usd: voice.money(figures.month.costUsd),
     }),
   ];
 }
 
-export function topLines(top: readonly MemberTotals[]): string[] {
-  if (top.length === 0) return [text('usage.nobody')];
+export function topLines(voice: Voice, top: readonly MemberTotals[]): string[] {
+  if (top.length === 0) return [voice.t('usage.nobody')];
   return top.map((m, i) =>
-    text('usage.topLine', {
+    voice.t('usage.topLine', {
       rank: i + 1,
       user: m.userId,
-      pictures: text('usage.pictures', { count: m.imagesDelivered }),
-      usd: formatUsd(m.costUsd),
+      pictures: phrase('usage.pictures', { count: m.imagesDelivered }),
+      usd: voice.money(m.costUsd),
     }),
   );
 }

@@ -35,7 +35,7 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
   }
   const candidate = candidates[0];
   if (!isObject(candidate)) {
-    return refused('prompt', 'OTHER', 'Gemini returned no answer at all', usage);
+    return refused('prompt', 'OTHER', undefined, usage);
   }
 
   const content = isObject(candidate.content) ? candidate.content : undefined;
@@ -92,7 +92,7 @@ export async function responseToOutcome(response: unknown, sniffType: SniffImage
     return refused('output', finishReason, asString(candidate.finishMessage), usage);
   }
   if (text) return { kind: 'text', text, ...extras };
-  return refused('output', 'NO_IMAGE', 'Gemini answered with neither an image nor text', usage);
+  return refused('output', 'NO_IMAGE', undefined, usage);
 }
 
 function refused(source: 'prompt' | 'output', reason: string, detail?: string, usage?: Usage): Outcome {

@@ -1,3 +1,4 @@
+import { phrase, type Phrase } from '../text/catalogue.js';
 /**
  * A small BMP reader, because the sharp build we ship cannot read BMP at all. It covers what
  * Windows, Paint and browsers write (uncompressed 1/4/8-bit palettes, 16/24/32-bit, bit fields,
@@ -17,17 +18,12 @@ export type BmpResult =
   | { readonly ok: true; readonly bitmap: DecodedBitmap }
   | { readonly ok: false; readonly problem: 'damaged' }
   | { readonly ok: false; readonly problem: 'huge'; readonly width: number; readonly height: number }
-  | { readonly ok: false; readonly problem: 'unsupported'; readonly what: string };
+  | { readonly ok: false; readonly problem: 'unsupported'; readonly what: Phrase };
 
 const FILE_HEADER = 14;
 const CORE_HEADER = 12;
 const INFO_HEADER = 40;
-const COMPRESSION_NAMES: Record<number, string> = {
-  1: 'RLE8-compressed',
-  2: 'RLE4-compressed',
-  4: 'JPEG-compressed',
-  5: 'PNG-compressed',
-};
+const COMPRESSION_NAMES: Record<number, string> = { 1: 'RLE8', 2: 'RLE4', 4: 'JPEG', 5: 'PNG' };
 
 interface Masks {
   readonly r: number;
@@ -57,10 +53,14 @@ export function decodeBmp(file: Buffer, maxPixels: number): BmpResult {
 
   const bitfields = compression === 3 || compression === 6;
   if (compression !== 0 && !bitfields) {
-    return { ok: false, problem: 'unsupported', what: COMPRESSION_NAMES[compression] ?? 'compressed' };
+    const method = COMPRESSION_NAMES[compression];
+    const what = method
+      ? phrase('input.bmpDetail.compressed', { method })
+      : phrase('input.bmpDetail.otherCompression');
+    return { ok: false, problem: 'unsupported', what };
   }
   if (![1, 4, 8, 16, 24, 32].includes(bpp) || (bitfields && bpp !== 16 && bpp !== 32)) {
-    return { ok: false, problem: 'unsupported', what: `${bpp}-bit` };
+    return { ok: false, problem: 'unsupported', what: phrase('input.bmpDetail.bits', { bits: bpp }) };
   }
   const height = Math.abs(signedHeight);
   if (width <= 0 || height === 0) return damaged;

@@ -1,9 +1,9 @@
 import type { Sharp } from 'sharp';
 import type { DeliverableImage } from '../core/images.js';
 import { DamagedImageError } from '../core/images.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 import { imageIsWhole } from './integrity.js';
-import { fitNote } from './messages.js';
+import { fitNote, pixelSize } from './messages.js';
 import { decodePixels, pipelineFrom, sampleBands } from './pixels.js';
 
 export interface FitInput {
@@ -25,7 +25,7 @@ const MIN_SIDE = 16;
 
 interface Encoder {
   readonly extension: 'png' | 'jpg' | 'webp';
-  readonly description: string;
+  readonly description: Phrase;
   encode(img: Sharp): Sharp;
 }
 
@@ -33,19 +33,19 @@ interface Encoder {
 // Adaptive row filters win on photos and lose on noise-like pixels, so both are estimated.
 const losslessPng = (adaptiveFiltering: boolean): Encoder => ({
   extension: 'png',
-  description: text('fit.lossless'),
+  description: phrase('fit.lossless'),
   encode: (img) => img.png({ compressionLevel: 6, adaptiveFiltering, palette: false }),
 });
 const LOSSLESS = [losslessPng(true), losslessPng(false)];
 // libjpeg-turbo rather than mozjpeg: as good at this quality and eight times faster on 4K images.
 const JPEG: Encoder = {
   extension: 'jpg',
-  description: text('fit.jpeg'),
+  description: phrase('fit.jpeg'),
   encode: (img) => img.jpeg({ quality: 92 }),
 };
 const WEBP: Encoder = {
   extension: 'webp',
-  description: text('fit.webp'),
+  description: phrase('fit.webp'),
   encode: (img) => img.webp({ quality: 90, alphaQuality: 100 }),
 };
 
@@ -112,7 +112,7 @@ export async function fitToUploadLimit(image: FitInput, limit: number): Promise<
     const out = await lossy.encode(pipelineFrom(pixels).resize({ width, height, fit: 'fill' })).toBuffer();
     if (out.length <= limit) {
       const type = lossy === JPEG ? 'JPEG' : 'WebP';
-      return deliver(lossy, out, text('fit.scaledDown', { type, width, height }));
+      return deliver(lossy, out, phrase('fit.scaledDown', { type, ...pixelSize(width, height) }));
     }
     scale *= Math.min(0.9, Math.sqrt((limit * SHRINK_AIM) / out.length));
   }

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { UserError } from '../errors.js';
+import { phrase } from '../text/catalogue.js';
 import type { ImageInput } from '../core/images.js';
 import { decodeBmp } from './bmp.js';
 import { isCompleteHeif } from './isobmff.js';
-import { inputMessages } from './messages.js';
+import { inputMessages, pixelSize } from './messages.js';
 import { looksLikeText, SNIFF_HEAD_BYTES, sniffType, type SniffedType } from './sniff.js';
 import { SpooledFile, type Spool } from './spool.js';
 
@@ -209,7 +210,10 @@ async function convertBmp(
       throw new UserError(
         width * height > MAX_INPUT_PIXELS
           ? inputMessages.huge(filename, width, height)
-          : inputMessages.bmpUnsupported(filename, `${width}x${height}-pixel`),
+          : inputMessages.bmpUnsupported(
+              filename,
+              phrase('input.bmpDetail.pixels', pixelSize(width, height)),
+            ),
       );
     }
     if (decoded.problem === 'unsupported') {

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { SpendClaim } from '../core/results.js';
 import { LogEvent } from '../log-events.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 import type { LimitBackend } from './limit-backend.js';
 import { dayKey, nextUtcMidnight, relative } from './user-limits.js';
 
@@ -13,7 +13,7 @@ export interface SpendHold {
 }
 
 export type BudgetAdmission =
-  { readonly ok: true; readonly hold: SpendHold } | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly hold: SpendHold } | { readonly ok: false; readonly message: Phrase };
 
 export interface SpendBudgetsOptions {
   readonly backend: LimitBackend;
@@ -70,8 +70,8 @@ export class SpendBudgets {
         ok: false,
         message:
           reserved.full === BOT_SCOPE
-            ? text('budget.botSpent', { when })
-            : text('budget.guildSpent', { when }),
+            ? phrase('budget.botSpent', { when })
+            : phrase('budget.guildSpent', { when }),
       };
     }
     return { ok: true, hold: { scopes: claims.map((c) => c.scope), day, micros } };

@@ -5,7 +5,7 @@ import type { Outcome } from '../core/generation.js';
 import type { Logger } from '../logger.js';
 import type { GeminiAdapter } from '../core/generation.js';
 import { DamagedImageError, type DeliverableImage, type JobImages } from '../core/images.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 import type { CostLog, ResultLog } from '../core/results.js';
 import { storedRequest, type ControlLog } from '../core/controls.js';
 import { LogEvent } from '../log-events.js';
@@ -82,7 +82,7 @@ export type PrepareTarget = (job: {
 }) => DeliveryTarget | Promise<DeliveryTarget>;
 
 export type Submission =
-  { readonly ok: true; readonly jobId: string } | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly jobId: string } | { readonly ok: false; readonly message: Phrase };
 
 interface Entry {
   readonly job: Job;
@@ -213,7 +213,7 @@ export class JobPipeline {
    * Ends a job another process left unfinished without running it (too old, or it may already
    * have been posted): its member is told `message`, its picture given back, its entry crossed out.
    */
-  async abandon(resumed: ResumedJob, message: string): Promise<boolean> {
+  async abandon(resumed: ResumedJob, message: Phrase): Promise<boolean> {
     const job = this.resumedJob(resumed);
     return this.finish(this.entryFor(job, resumed.reservation, resumed.hold, resumed.attempts), {
       kind: 'failed',
@@ -226,7 +226,7 @@ export class JobPipeline {
     return { ...request, id, target, log };
   }
 
-  private refuse(reason: string, message: string): Submission {
+  private refuse(reason: string, message: Phrase): Submission {
     this.opts.metrics?.refused(reason);
     return { ok: false, message };
   }
@@ -376,7 +376,7 @@ export class JobPipeline {
   }
 
   private errorResult(err: unknown, entry: Entry): JobResult {
-    if (err instanceof UserError) return { kind: 'failed', message: err.message };
+    if (err instanceof UserError) return { kind: 'failed', message: err.phrase };
     if (entry.controller.signal.aborted) return { kind: 'failed', message: INTERRUPTED_RESTART };
     entry.job.log.error({ err }, 'job failed');
     return { kind: 'failed', message: GENERIC_FAILURE };
@@ -399,10 +399,10 @@ export class JobPipeline {
             damaged++;
           }
         }
-        if (images.length === 0) return { kind: 'failed', message: text('failure.damagedOutput') };
+        if (images.length === 0) return { kind: 'failed', message: phrase('failure.damagedOutput') };
         const notes = [
-          ...(damaged > 0 ? [text('result.damagedLeftOut', { count: damaged })] : []),
-          ...(outcome.omitted ? [text('result.omitted', { count: outcome.omitted })] : []),
+          ...(damaged > 0 ? [phrase('result.damagedLeftOut', { count: damaged })] : []),
+          ...(outcome.omitted ? [phrase('result.omitted', { count: outcome.omitted })] : []),
         ];
         return {
           kind: 'images',

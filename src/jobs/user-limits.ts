@@ -1,5 +1,5 @@
 import type { LimitBackend } from './limit-backend.js';
-import { text } from '../text/catalogue.js';
+import { phrase, type Phrase } from '../text/catalogue.js';
 
 /** The picture a job holds against its member's daily limit from admission until it ends. */
 export interface DailyReservation {
@@ -10,7 +10,7 @@ export interface DailyReservation {
 
 export type Admission =
   | { readonly ok: true; readonly reservation: DailyReservation }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly message: Phrase };
 
 export interface UserLimitsOptions {
   readonly perMinute: number;
@@ -57,7 +57,7 @@ export class UserLimits {
     if (!(await this.opts.backend.reserveDaily(userId, day, limit))) {
       return {
         ok: false,
-        message: text('limits.daily', { count: limit, when: relative(nextUtcMidnight(now)) }),
+        message: phrase('limits.daily', { count: limit, when: relative(nextUtcMidnight(now)) }),
       };
     }
     const reservation = { userId, day };
@@ -72,7 +72,7 @@ export class UserLimits {
       await this.settle(reservation, 0);
       return {
         ok: false,
-        message: text('limits.perMinute', { count: this.opts.perMinute, when: relative(hit.freeAt) }),
+        message: phrase('limits.perMinute', { count: this.opts.perMinute, when: relative(hit.freeAt) }),
       };
     }
     return { ok: true, reservation };

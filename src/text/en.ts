@@ -85,6 +85,13 @@ export const en = {
   input: {
     formats: 'PNG, JPEG, WebP, HEIC, GIF, AVIF, TIFF or BMP',
     theFile: 'the file',
+    quoted: '“{{name}}”',
+    bmpDetail: {
+      compressed: '{{method}}-compressed',
+      otherCompression: 'compressed',
+      bits: '{{bits}}-bit',
+      pixels: '{{width}}x{{height}}-pixel',
+    },
     empty: '{{name}} is empty (0 bytes).',
     text: '{{name}} is a text file, not an image. Send a {{formats}} image.',
     unknown: '{{name}} is not an image I can read ({{formats}}).',
@@ -176,6 +183,8 @@ export const en = {
     channels: '• Channels: {{list}}; in others, pictures are {{mode}}',
     moderationLog: '• Moderation log: {{channel}}',
     blockedWords: '• Blocked words: {{list}} (plus {{operator}} set by the operator)',
+    language: '• Language: {{language}}',
+    eachMember: 'each member’s own Discord language',
     operatorDefault: 'the operator’s',
     notSet: 'not set',
     none: 'none',
@@ -198,6 +207,7 @@ export const en = {
       size: 'That size is not made by the default model; pick one of {{sizes}}.',
       ratio: 'That aspect ratio is not taken by the default model; pick one of {{ratios}}.',
       target: 'Only these can be limited to a role: {{targets}}.',
+      language: 'I don’t speak that language; pick one from the list.',
     },
   },
   budget: {
@@ -254,8 +264,8 @@ export const en = {
     unreadable:
       'I can’t read replies that don’t ping me. Reply again with the mention on (the @ toggle in the reply bar), or mention me in your message.',
     tooManyImages: {
-      one: '⚠️ I can take at most {{count}} extra image with a refine (the picture itself is one more).',
-      other: '⚠️ I can take at most {{count}} extra images with a refine (the picture itself is one more).',
+      one: 'I can take at most {{count}} extra image with a refine (the picture itself is one more).',
+      other: 'I can take at most {{count}} extra images with a refine (the picture itself is one more).',
     },
     cannotSee: 'I can no longer see the picture you replied to.',
     pictureGone: 'The picture you replied to is gone, so I cannot refine it.',
@@ -304,6 +314,7 @@ export const en = {
       '',
       '**Tips**: say what to keep as well as what to change (“keep her face and pose the same”); describe the mood and the materials; for text in the picture, put the exact words in quotes.',
       'When Gemini refuses, I tell you why; rephrasing usually helps.',
+      '**Languages**: I answer in your Discord language. Gemini draws best from prompts written in English, Spanish, Japanese, Chinese or Hindi; write yours in any of them, I never translate it.',
     ].join('\n'),
   },
   commands: {
@@ -345,6 +356,9 @@ export const en = {
       block: 'Refuse prompts with these words (comma-separated)',
       unblock: 'Take words off the blocked list (comma-separated)',
       words: 'Words or phrases, comma-separated',
+      language: 'Answer everyone here in one language, or each member in their own',
+      languageOption: 'The language',
+      languageMembers: 'Each member’s own Discord language',
       reset: 'Put one setting back to the operator’s default',
       setting: 'The setting',
     },
@@ -366,6 +380,5 @@ export const en = {
     search: '{{model}} cannot search Google while drawing; pick another model or leave search off.',
     alwaysThinks: '{{model}} always thinks before drawing; it takes no thinking level.',
     noThinking: '{{model}} has no thinking level to set.',
-    or: '{{items}} or {{last}}',
   },
 } as const;

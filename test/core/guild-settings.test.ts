@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { said } from '../support/said.js';
 import {
   checkBudget,
   checkDefaults,
@@ -21,7 +22,7 @@ describe('server settings validation', () => {
   ])('a daily picture limit of %s is accepted: %s, within the operator’s 20', (value, ok) => {
     const problem = checkPictureLimit(value, bounds);
     expect(problem === undefined).toBe(ok);
-    if (!ok) expect(problem).toBe('The daily picture limit must be a whole number from 1 to 20.');
+    if (!ok) expect(said(problem)).toBe('The daily picture limit must be a whole number from 1 to 20.');
   });
 
   test.each([
@@ -35,18 +36,22 @@ describe('server settings validation', () => {
     const problem = checkBudget(value, bounds);
     expect(problem === undefined).toBe(ok);
     if (!ok)
-      expect(problem).toBe('The daily budget must be an amount in dollars and cents from 0.01 to 10.00.');
+      expect(said(problem)).toBe(
+        'The daily budget must be an amount in dollars and cents from 0.01 to 10.00.',
+      );
   });
 
   test('defaults must be offered and fit the default model', () => {
     expect(checkDefaults({ defaultModel: 'pro', defaultSize: '4K' }, bounds)).toBeUndefined();
-    expect(checkDefaults({ defaultModel: 'lite' }, bounds)).toBe(
-      'That model is not offered; pick one of fast, pro.',
+    expect(said(checkDefaults({ defaultModel: 'lite' }, bounds))).toBe(
+      'That model is not offered; pick one of fast or pro.',
     );
-    expect(checkDefaults({ defaultModel: 'pro', defaultSize: '512' }, bounds)).toMatch(
-      /pick one of 1K, 2K, 4K/,
+    expect(said(checkDefaults({ defaultModel: 'pro', defaultSize: '512' }, bounds))).toMatch(
+      /pick one of 1K, 2K or 4K/,
     );
-    expect(checkDefaults({ defaultModel: 'pro', defaultAspectRatio: '1:8' }, bounds)).toMatch(/aspect ratio/);
+    expect(said(checkDefaults({ defaultModel: 'pro', defaultAspectRatio: '1:8' }, bounds))).toMatch(
+      /aspect ratio/,
+    );
   });
 
   test('no server limit rises above the operator’s, even one stored before the operator lowered theirs', () => {

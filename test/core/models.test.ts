@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { said } from '../support/said.js';
 import { checkControls } from '../../src/core/model-controls.js';
 import {
   COMMON_ASPECT_RATIOS,
@@ -93,7 +94,7 @@ describe('checkControls', () => {
     ['gemini-3-pro-image', { thinkingLevel: 'high' }, /always thinks before drawing/],
     ['gemini-nano-banana-2.1', { thinkingLevel: 'minimal' }, /has no thinking level to set/],
   ] as const)('%s with %j is refused: %s', (model, controls, expected) => {
-    expect(checkControls(model, controls)).toMatch(expected);
+    expect(said(checkControls(model, controls))).toMatch(expected);
   });
 
   test.each([

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { inEnglish } from '../support/said.js';
 import { BlockedWords } from '../../src/core/blocked-words.js';
 import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../../src/core/guild-settings.js';
 import { flashAndProBounds } from '../support/settings-bounds.js';
@@ -22,14 +23,16 @@ const admit = (
   canHide = true,
   words: string[] = [],
 ) =>
-  admitToServer({
-    request: { ...request, ...over },
-    settings: { ...DEFAULT_GUILD_SETTINGS, ...settings },
-    bounds,
-    operatorWords: new BlockedWords(words),
-    rosterDefault: 'gemini-3.1-flash-image',
-    canHide,
-  });
+  inEnglish(
+    admitToServer({
+      request: { ...request, ...over },
+      settings: { ...DEFAULT_GUILD_SETTINGS, ...settings },
+      bounds,
+      operatorWords: new BlockedWords(words),
+      rosterDefault: 'gemini-3.1-flash-image',
+      canHide,
+    }),
+  );
 
 describe('a server’s settings at the door', () => {
   test('the server’s defaults fill what the member left open, and its limits become the policy', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { phrase } from '../../src/text/catalogue.js';
 import { buildCommands } from '../../commands/index.js';
 import { COMMON_ASPECT_RATIOS, WIDE_ASPECT_RATIOS } from '../../src/core/models.js';
 import { cleanPrompt, PROMPT_MAX } from '../../src/discord/prompt.js';
@@ -94,12 +95,10 @@ describe('cleanPrompt', () => {
   });
 
   test.each(['', '   ', '\n\t'])('an empty prompt (%j) is refused with a specific message', (raw) => {
-    expect(() => cleanPrompt(raw)).toThrow(
-      new UserError('Please describe what you want: the prompt is empty.'),
-    );
+    expect(() => cleanPrompt(raw)).toThrow(new UserError(phrase('prompt.empty')));
   });
 
   test('a prompt over the limit is refused, naming the limit', () => {
-    expect(() => cleanPrompt('x'.repeat(PROMPT_MAX + 1))).toThrow(/2000 characters at most/);
+    expect(() => cleanPrompt('x'.repeat(PROMPT_MAX + 1))).toThrow(/2,000 characters at most/);
   });
 });

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { inEnglish } from '../support/said.js';
+import { ENGLISH } from '../../src/text/catalogue.js';
 import { describe, expect, test } from 'vitest';
 import type { ControlRecord, ReplayInput } from '../../src/core/controls.js';
 import type { InputSource } from '../../src/core/job.js';
@@ -103,7 +105,7 @@ const record = (over: Partial<ControlRecord['request']> = {}, model = PRO): Cont
 });
 const ctx = { offered: [FLASH, PRO], sources, picture: 2 };
 const ok = (plan: ReturnType<typeof planAction>) => {
-  if (!plan.ok) throw new Error(plan.message);
+  if (!plan.ok) throw new Error(ENGLISH.say(plan.message));
   return plan;
 };
 
@@ -158,17 +160,20 @@ describe('actions as jobs', () => {
     });
     const fromLite = ok(planAction(record({}, LITE), 'upscale-2K', { ...ctx, offered: [LITE, FLASH] }));
     expect(fromLite.request).toMatchObject({ model: FLASH, imageSize: '2K', aspectRatio: '16:9' });
-    expect(planAction(record({}, LITE), 'upscale-2K', { ...ctx, offered: [LITE] })).toEqual({
+    expect(inEnglish(planAction(record({}, LITE), 'upscale-2K', { ...ctx, offered: [LITE] }))).toEqual({
       ok: false,
       message: 'No model I offer right now makes 2K pictures, so I cannot upscale this one.',
     });
     // Pro cannot make Flash's extreme ratios: said before anything is queued.
     const wide = planAction(record({ aspectRatio: '8:1' }, FLASH), 'upscale-4K', { ...ctx, offered: [PRO] });
-    expect(wide).toMatchObject({ ok: false, message: expect.stringContaining('does not make 8:1') });
+    expect(inEnglish(wide)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not make 8:1'),
+    });
   });
 
   test('a picture whose model is no longer offered cannot be rerolled, and says so', () => {
-    expect(planAction(record({}, LITE), 'reroll', ctx)).toMatchObject({
+    expect(inEnglish(planAction(record({}, LITE), 'reroll', ctx))).toMatchObject({
       ok: false,
       message: expect.stringContaining(LITE),
     });
@@ -187,15 +192,17 @@ describe('the buttons under a result', () => {
     rows.flatMap((r) => r.components.map((c) => ('custom_id' in c ? c.custom_id : '')));
 
   test('one picture: every action as a button, two rows, Upscale hidden when nothing can upscale', () => {
-    const withUpscale = ids(controlRows({ id: 'A'.repeat(16), upscaleSizes: ['2K', '4K'] }, 1));
+    const withUpscale = ids(controlRows(ENGLISH, { id: 'A'.repeat(16), upscaleSizes: ['2K', '4K'] }, 1));
     expect(withUpscale.map((id) => id.split(':')[1])).toEqual(ONE_PICTURE_ACTIONS);
     expect(
-      ids(controlRows({ id: 'A'.repeat(16), upscaleSizes: [] }, 1)).some((id) => id.includes('upscale')),
+      ids(controlRows(ENGLISH, { id: 'A'.repeat(16), upscaleSizes: [] }, 1)).some((id) =>
+        id.includes('upscale'),
+      ),
     ).toBe(false);
   });
 
   test('several pictures: a menu whose options each say which picture, within Discord’s 25', () => {
-    const rows = controlRows({ id: 'A'.repeat(16), upscaleSizes: ['2K', '4K'] }, 10);
+    const rows = controlRows(ENGLISH, { id: 'A'.repeat(16), upscaleSizes: ['2K', '4K'] }, 10);
     const menu = rows[1]!.components[0]!;
     if (!('options' in menu)) throw new Error('no menu');
     expect(menu.options.length).toBeLessThanOrEqual(25);

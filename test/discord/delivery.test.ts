@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { ENGLISH } from '../../src/text/catalogue.js';
 import { DiscordAPIError, HTTPError, type Message, type SendableChannels } from 'discord.js';
 import { pino } from 'pino';
 import { describe, expect, test, vi } from 'vitest';
@@ -129,7 +130,7 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
     const interaction = fakeInteraction(sent, {
       followUp: () => apiError(50027, 401, 'Invalid Webhook Token'),
     });
-    const target = new InteractionTarget(interaction, 'twelve cats', log);
+    const target = new InteractionTarget(interaction, 'twelve cats', ENGLISH, log);
     const visible: string[] = [];
     const delivered = await target.deliver(pictures(12), (m) =>
       visible.push(`${m.messageId} before ${sent.length}`),
@@ -147,7 +148,7 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
   test('when the reply was deleted, the result comes as a follow-up', async () => {
     const sent: Sent[] = [];
     const interaction = fakeInteraction(sent, { reply: () => apiError(10008, 404, 'Unknown Message') });
-    const delivered = await new InteractionTarget(interaction, 'a cat', capturedLog().log).deliver(
+    const delivered = await new InteractionTarget(interaction, 'a cat', ENGLISH, capturedLog().log).deliver(
       pictures(1),
     );
     expect(sent.map((s) => [s.place, s.files])).toEqual([['follow-up', 1]]);
@@ -162,7 +163,7 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
       followUp: failUploads,
       channel: failUploads,
     });
-    const delivered = await new InteractionTarget(interaction, 'a cat', capturedLog().log).deliver(
+    const delivered = await new InteractionTarget(interaction, 'a cat', ENGLISH, capturedLog().log).deliver(
       pictures(1),
     );
     expect(delivered).toBeUndefined();
@@ -179,7 +180,7 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
       { channel: () => apiError(50013, 403, 'Missing Permissions') },
       Date.now() - 16 * 60_000,
     );
-    const delivered = await new InteractionTarget(interaction, 'a cat', capturedLog().log).deliver(
+    const delivered = await new InteractionTarget(interaction, 'a cat', ENGLISH, capturedLog().log).deliver(
       pictures(1),
     );
     expect(sent.map((s) => [s.place, s.files])).toEqual([['dm', 1]]);
@@ -193,9 +194,9 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
     const refuse = () => apiError(50013, 403, 'Missing Permissions');
     const interaction = fakeInteraction(sent, { channel: refuse, dm: () => apiError(50007, 403) }, 0);
     const { log, lines } = capturedLog();
-    await expect(new InteractionTarget(interaction, 'a cat', log).deliver(pictures(1))).rejects.toThrow(
-      /no way to reach/,
-    );
+    await expect(
+      new InteractionTarget(interaction, 'a cat', ENGLISH, log).deliver(pictures(1)),
+    ).rejects.toThrow(/no way to reach/);
     expect(sent).toEqual([]);
     const lost = lines.find((l) => l.event === 'job.lost');
     expect(lost).toMatchObject({ member: '1090000000000001001' });
@@ -208,7 +209,7 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
       reply: () => apiError(10062, 404, 'Unknown interaction'),
       followUp: () => apiError(10062, 404, 'Unknown interaction'),
     });
-    await new InteractionTarget(interaction, 'a cat', capturedLog().log).deliver({
+    await new InteractionTarget(interaction, 'a cat', ENGLISH, capturedLog().log).deliver({
       kind: 'text',
       text: 'words',
     });
@@ -253,6 +254,7 @@ describe('MessageTarget: a refine reaches its member when its thread or placehol
       thread,
       'member-msg',
       'warmer',
+      ENGLISH,
       member,
       10 * 1024 * 1024,
       capturedLog().log,
@@ -280,6 +282,7 @@ describe('MessageTarget: a refine reaches its member when its thread or placehol
       thread,
       undefined,
       'warmer',
+      ENGLISH,
       member,
       10 * 1024 * 1024,
       capturedLog().log,
@@ -298,6 +301,7 @@ describe('MessageTarget: a refine reaches its member when its thread or placehol
       thread,
       'member-msg',
       'warmer',
+      ENGLISH,
       member,
       10 * 1024 * 1024,
       capturedLog().log,

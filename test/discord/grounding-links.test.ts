@@ -1,4 +1,5 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
+import { ENGLISH, phrase } from '../../src/text/catalogue.js';
 import { describe, expect, test } from 'vitest';
 import type { Grounding } from '../../src/core/generation.js';
 import type { JobResult } from '../../src/core/job.js';
@@ -77,7 +78,7 @@ describe('grounding links', () => {
     expect([links.queriesShown, links.queriesHidden, links.sourcesShown, links.sourcesHidden]).toEqual([
       6, 0, 10, 20,
     ]);
-    const note = groundingNote(grounded(grounding));
+    const note = groundingNote(ENGLISH, grounded(grounding));
     expect(note).toContain('and 20 more sources not shown');
     expect(note).not.toContain('more search');
   });
@@ -85,8 +86,8 @@ describe('grounding links', () => {
   test('a result without grounding has no components and no note', () => {
     const result: JobResult = { kind: 'images', images: [], text: '' };
     expect(resultComponents(result)).toEqual([]);
-    expect(groundingNote(result)).toBe('');
-    expect(resultComponents({ kind: 'failed', message: 'x' })).toEqual([]);
+    expect(groundingNote(ENGLISH, result)).toBe('');
+    expect(resultComponents({ kind: 'failed', message: phrase('failure.generic') })).toEqual([]);
   });
 
   test('the grounded message still fits in 2000 characters and pings nobody', () => {
@@ -95,7 +96,7 @@ describe('grounding links', () => {
       text: 'y'.repeat(5000),
       grounding: { queries: ['@everyone'], sources: sources(40) },
     };
-    const out = renderResult(result, 'p'.repeat(6000), '500000000000000001');
+    const out = renderResult(ENGLISH, result, 'p'.repeat(6000), '500000000000000001');
     expect(out.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(out).toContain('Google Search');
     expect(out).toContain('and 25 more sources not shown');

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
+import { phrase } from '../../src/text/catalogue.js';
 import { cleanPrompt, PROMPT_MAX } from '../../src/discord/prompt.js';
 import { characterCount, shorten } from '../../src/text/length.js';
 import { inertText } from '../../src/discord/render.js';
 import { UserError } from '../../src/errors.js';
 
-const EMPTY = new UserError('Please describe what you want: the prompt is empty.');
+const EMPTY = new UserError(phrase('prompt.empty'));
 
 describe('cleanPrompt counts and refuses as Discord and a member would', () => {
   test.each([
@@ -21,7 +22,7 @@ describe('cleanPrompt counts and refuses as Discord and a member would', () => {
     const prompt = '🍌'.repeat(PROMPT_MAX);
     expect(prompt.length).toBe(2 * PROMPT_MAX);
     expect(cleanPrompt(prompt)).toBe(prompt);
-    expect(() => cleanPrompt('🍌'.repeat(PROMPT_MAX + 1))).toThrow(/2000 characters at most/);
+    expect(() => cleanPrompt('🍌'.repeat(PROMPT_MAX + 1))).toThrow(/2,000 characters at most/);
   });
 
   test('visible text among invisible characters is kept as it is', () => {

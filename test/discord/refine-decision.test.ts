@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ENGLISH } from '../../src/text/catalogue.js';
 import { decideRefine, UNREADABLE_HINT, type MessageFacts } from '../../src/discord/refine-decision.js';
 import { promptOfResult, renderResult } from '../../src/discord/render.js';
 import type { ResultRecord } from '../../src/store/store.js';
@@ -126,6 +127,7 @@ describe('decideRefine', () => {
 
   describe('a bot picture the store does not know (a reset store, an older deployment)', () => {
     const resultWords = renderResult(
+      ENGLISH,
       { kind: 'images', images: [], text: '' },
       'a *red* fox <@123456789012345678>',
       '500000000000000001',

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ENGLISH, phrase } from '../../src/text/catalogue.js';
 import {
   echoPrompt,
   inertText,
@@ -40,47 +41,52 @@ describe('rendering', () => {
   test.each([
     ['images', { kind: 'images' as const, images: [], text: 'x'.repeat(5000) }],
     ['text', { kind: 'text' as const, text: 'y'.repeat(5000) }],
-    ['refused', { kind: 'refused' as const, explanation: 'No.', detail: 'z'.repeat(5000) }],
-    ['failed', { kind: 'failed' as const, message: 'Oops.' }],
+    [
+      'refused',
+      { kind: 'refused' as const, explanation: phrase('refusal.output.SAFETY'), detail: 'z'.repeat(5000) },
+    ],
+    ['failed', { kind: 'failed' as const, message: phrase('failure.generic') }],
   ])('a %s result always fits in one message, even with huge text and prompt', (_, result) => {
-    const out = renderResult(result, 'p'.repeat(6000), '500000000000000001');
+    const out = renderResult(ENGLISH, result, 'p'.repeat(6000), '500000000000000001');
     expect(out.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
   });
 
   test('a result names the user and says when the file is not the original', () => {
     const out = renderResult(
+      ENGLISH,
       {
         kind: 'images',
-        images: [{ filename: 'a.webp', data: Buffer.alloc(1), note: 'Re-encoded to fit.' }],
+        images: [{ filename: 'a.webp', data: Buffer.alloc(1), note: phrase('fit.lossless') }],
         text: '',
       },
       'a cat',
       '500000000000000001',
     );
     expect(out).toContain('<@500000000000000001>');
-    expect(out).toContain('Re-encoded to fit.');
+    expect(out).toContain(ENGLISH.t('fit.lossless'));
   });
 
   test('a refusal shows the explanation and what Gemini said', () => {
     const out = renderResult(
-      { kind: 'refused', explanation: 'Gemini withheld it.', detail: 'Unsafe.' },
+      ENGLISH,
+      { kind: 'refused', explanation: phrase('refusal.output.IMAGE_SAFETY'), detail: 'Unsafe.' },
       'x',
       'u',
     );
-    expect(out).toContain('Gemini withheld it.');
+    expect(out).toContain(ENGLISH.t('refusal.output.IMAGE_SAFETY'));
     expect(out).toContain('> Unsafe.');
   });
 
   test('progress shows the queue position, then generating', () => {
-    expect(renderProgress({ state: 'queued', position: 3 }, 'cat')).toContain('position 3');
-    expect(renderProgress({ state: 'queued', position: 1 }, 'cat')).toContain('Next in line');
-    expect(renderProgress({ state: 'generating', attempt: 1 }, 'cat')).toContain('Generating');
-    expect(renderProgress({ state: 'generating', attempt: 2 }, 'cat')).toContain('try 2');
+    expect(renderProgress(ENGLISH, { state: 'queued', position: 3 }, 'cat')).toContain('position 3');
+    expect(renderProgress(ENGLISH, { state: 'queued', position: 1 }, 'cat')).toContain('Next in line');
+    expect(renderProgress(ENGLISH, { state: 'generating', attempt: 1 }, 'cat')).toContain('Generating');
+    expect(renderProgress(ENGLISH, { state: 'generating', attempt: 2 }, 'cat')).toContain('try 2');
   });
 
   test('a progress message with a draft says in words that it is a draft, not the picture', () => {
     const draft = { filename: 'draft-j-2.jpg', data: Buffer.from('x'), number: 2 };
-    const out = renderProgress({ state: 'generating', attempt: 1, draft }, 'cat');
+    const out = renderProgress(ENGLISH, { state: 'generating', attempt: 1, draft }, 'cat');
     expect(out).toMatch(/^🎨 Generating \*\*cat\*\*…\n-# ✏️ Draft 2, not the finished picture: /);
   });
 });

@@ -138,6 +138,8 @@ describe('operators: settings, budgets, usage, moderation, metrics', () => {
     const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) / 1000;
     expect(await bodyText(h)).toContain(`This server’s picture budget for today is spent`);
     expect(await bodyText(h)).toContain(`<t:${midnight}:R>`);
+    // The log line travels through the bot process's stdout, behind the answer: waited for, then counted.
+    await world.bot.waitForLog((l) => l.event === LogEvent.budgetSpent, 5000);
     expect(world.bot.logs().filter((l) => l.event === LogEvent.budgetSpent)).toHaveLength(1);
     await settings('reset', { setting: 'budget' });
   });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { ENGLISH } from '../../src/text/catalogue.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SHARED_STORE_DOWN } from '../../src/jobs/present.js';
 import { LogEvent } from '../../src/log-events.js';
@@ -66,7 +67,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       const h = await discord.dispatchCommand('imagine', { prompt }, { user: discord.users.bob });
       const callback = await h.waitForCallback(5000);
       const body = callback.body as { type: number; data: { content: string; flags: number } };
-      expect(body.data.content).toBe(`⚠️ ${SHARED_STORE_DOWN}`);
+      expect(body.data.content).toBe(`⚠️ ${ENGLISH.say(SHARED_STORE_DOWN)}`);
       expect(body.data.flags & 64).toBe(64);
       expect(callback.at - sent).toBeLessThan(3000);
     }
@@ -133,7 +134,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       const sent = Date.now();
       await world.discord.dispatchMessage({ content: 'make it blue', replyTo: picture.id });
       const answer = await world.discord.waitForMessage(
-        (m) => m.author.bot && m.createdAt >= sent && m.content.includes(SHARED_STORE_DOWN),
+        (m) => m.author.bot && m.createdAt >= sent && m.content.includes(ENGLISH.say(SHARED_STORE_DOWN)),
         5000,
       );
       expect(answer.createdAt - sent).toBeLessThan(3000);

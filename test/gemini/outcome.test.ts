@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { said } from '../support/said.js';
 import {
   MAX_IMAGE_BYTES_PER_RESPONSE,
   MAX_IMAGES_PER_RESPONSE,
@@ -111,7 +112,7 @@ describe('responseToOutcome', () => {
       reason,
       detail: 'Unable to show the generated image.',
     });
-    if (outcome.kind === 'refused') expect(outcome.explanation).toMatch(/Gemini/);
+    if (outcome.kind === 'refused') expect(said(outcome.explanation)).toMatch(/Gemini/);
   });
 
   test('each output refusal reason is explained differently', async () => {
@@ -127,7 +128,7 @@ describe('responseToOutcome', () => {
     const texts = await Promise.all(
       reasons.map(async (r) => {
         const o = await toOutcome({ candidates: [{ finishReason: r }] });
-        return o.kind === 'refused' ? o.explanation : '';
+        return o.kind === 'refused' ? said(o.explanation) : '';
       }),
     );
     expect(new Set(texts).size).toBe(reasons.length);

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { said } from '../support/said.js';
 import { describe, expect, test } from 'vitest';
 import { fitToUploadLimit } from '../../src/images/fit.js';
 import { DamagedImageError } from '../../src/core/images.js';
@@ -26,7 +27,7 @@ describe('fitToUploadLimit', () => {
     const out = await fitToUploadLimit(asDeclared(data, 'image/jpeg', 'jpg'), LIMIT);
     expect(out.filename).toBe('imagine-42.jpg');
     expect(out.data).toBe(data);
-    expect(out.note).toBeUndefined();
+    expect(said(out.note)).toBeUndefined();
   });
 
   test('a ~20 MB 4K noise PNG is fitted under 10 MiB, and the note says so', async () => {
@@ -39,7 +40,7 @@ describe('fitToUploadLimit', () => {
 
     expect(out.data.length).toBeLessThanOrEqual(LIMIT);
     expect(out.filename).toBe('imagine-42.jpg');
-    expect(out.note).toMatch(/^The original \(20\.8 MB\) was over Discord’s 10 MB upload limit, so this is a high-quality JPEG copy/); // prettier-ignore
+    expect(said(out.note)).toMatch(/^The original \(20\.8 MB\) was over Discord’s 10 MB upload limit, so this is a high-quality JPEG copy/); // prettier-ignore
     const meta = await sharp(out.data).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 5504, 3072]);
     // About 1 s here (decode once, estimates on a sample, one full JPEG encode); generous for CI.
@@ -53,7 +54,7 @@ describe('fitToUploadLimit', () => {
     const out = await fitToUploadLimit(asDeclared(data), limit);
     expect(out.filename).toBe('imagine-42.png');
     expect(out.data.length).toBeLessThanOrEqual(limit);
-    expect(out.note).toContain('a losslessly recompressed copy');
+    expect(said(out.note)).toContain('a losslessly recompressed copy');
     const [before, after] = await Promise.all([data, out.data].map((d) => sharp(d).raw().toBuffer()));
     expect(after!.equals(before!)).toBe(true);
   });
@@ -76,7 +77,7 @@ describe('fitToUploadLimit', () => {
     expect(out.data.length).toBeLessThanOrEqual(limit);
     const meta = await sharp(out.data).metadata();
     expect(meta.width).toBeLessThan(1024);
-    expect(out.note).toContain(`a JPEG scaled down to ${meta.width}x${meta.height}`);
+    expect(said(out.note)).toContain(`a JPEG scaled down to ${meta.width}x${meta.height}`);
     expect(meta.width / meta.height).toBeCloseTo(1024 / 768, 1);
   });
 

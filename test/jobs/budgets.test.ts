@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { inEnglish, said } from '../support/said.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
 import { BOT_SCOPE, guildScope, SpendBudgets } from '../../src/jobs/budgets.js';
@@ -53,7 +54,7 @@ describe('daily spending budgets', () => {
     const { budgets } = setup(0);
     expect((await budgets.reserve('g1', 0.1, 0.067)).ok).toBe(true);
     const refused = await budgets.reserve('g1', 0.1, 0.067);
-    expect(refused).toEqual({
+    expect(inEnglish(refused)).toEqual({
       ok: false,
       message: `This server’s picture budget for today is spent, so I did not start this one. New pictures can be made <t:${Date.UTC(2026, 11, 4) / 1000}:R>.`,
     });
@@ -66,7 +67,7 @@ describe('daily spending budgets', () => {
     const { budgets, lines, clock } = setup(0.1);
     expect((await budgets.reserve('g1', undefined, 0.067)).ok).toBe(true);
     const refused = await budgets.reserve('g2', undefined, 0.067);
-    expect(refused.ok || refused.message).toMatch(/Today’s picture budget for this bot is spent/);
+    expect(refused.ok || said(refused.message)).toMatch(/Today’s picture budget for this bot is spent/);
     await budgets.reserve('g3', undefined, 0.067);
     expect(lines.filter((l) => l.event === LogEvent.budgetSpent)).toEqual([
       expect.objectContaining({ scope: 'bot', day: '2026-12-03', limitUsd: 0.1 }),

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { phrase } from '../../src/text/catalogue.js';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { InterimImage } from '../../src/core/generation.js';
 import type { DraftImage } from '../../src/core/images.js';
@@ -74,7 +75,7 @@ describe('ProgressReporter with drafts', () => {
     p.update({ state: 'generating', attempt: 1 });
     await vi.advanceTimersByTimeAsync(0);
     p.update({ state: 'generating', attempt: 1, draft: draft(1) });
-    await p.finish(() => target.deliver({ kind: 'failed', message: 'x' }));
+    await p.finish(() => target.deliver({ kind: 'failed', message: phrase('failure.generic') }));
     p.update({ state: 'generating', attempt: 1, draft: draft(2) });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sent.map((s) => s.what)).toEqual(['generating 1', 'result']);

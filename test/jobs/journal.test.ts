@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import type { Phrase } from '../../src/text/catalogue.js';
 import { describe, expect, test } from 'vitest';
 import type { GeminiAdapter, Outcome } from '../../src/core/generation.js';
 import type { JournalEntry } from '../../src/core/journal.js';
@@ -226,7 +227,7 @@ describe('which journaled jobs are run again', () => {
     ...over,
   });
   const MAX = 30 * 60_000;
-  test.each<[string, Partial<JournalEntry>, number, string | undefined]>([
+  test.each<[string, Partial<JournalEntry>, number, Phrase | undefined]>([
     ['a queued job, young enough', {}, 1_000_000 + 60_000, undefined],
     ['a job sent to Gemini once', { state: 'running', attempts: 1 }, 1_000_000 + 60_000, undefined],
     [

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { phrase } from '../../src/text/catalogue.js';
 import { describe, expect, test } from 'vitest';
 import type { GeminiAdapter, Outcome } from '../../src/core/generation.js';
 import type { DeliveryTarget, JobRequest, JobResult } from '../../src/core/job.js';
@@ -140,7 +141,7 @@ describe('the pipeline records what every job that reached Gemini cost', () => {
       kind: 'refused',
       source: 'prompt',
       reason: 'SAFETY',
-      explanation: 'No.',
+      explanation: phrase('refusal.prompt.SAFETY'),
       usage: { promptTokens: 300, outputTokens: 0, totalTokens: 300 },
     });
     expect(results[0]!.kind).toBe('refused');

@@ -9,8 +9,13 @@ import type { DeliveryTarget, Job, JobResult, JobStatus } from '../../src/core/j
 import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
 import { UserError } from '../../src/errors.js';
-import { text } from '../../src/text/catalogue.js';
+import { ENGLISH, phrase } from '../../src/text/catalogue.js';
+import { inputMessages } from '../../src/images/messages.js';
 import { openStore } from '../../src/store/store.js';
+import type { Phrase } from '../../src/text/catalogue.js';
+
+const SVG_X = inputMessages.svg('x.svg');
+const SVG_B = inputMessages.svg('b.svg');
 import { png } from '../support/images.js';
 
 const log = pino({ level: 'silent' });
@@ -243,7 +248,7 @@ describe('JobPipeline', () => {
 
   test('an input problem is told to the user and frees the slot for the next job', async () => {
     const { submit, gemini, job, settle } = setup({
-      loadImage: () => Promise.reject(new UserError('“x.svg”: SVG drawings are not supported.')),
+      loadImage: () => Promise.reject(new UserError(SVG_X)),
     });
     const bad = job('a', {
       inputs: [{ filename: 'x.svg', url: async () => 'https://cdn.discordapp.com/x.svg' }],
@@ -252,7 +257,7 @@ describe('JobPipeline', () => {
     await submit(bad.job);
     await submit(next.job);
     await settle();
-    expect(bad.results[0]).toEqual({ kind: 'failed', message: '“x.svg”: SVG drawings are not supported.' });
+    expect(bad.results[0]).toEqual({ kind: 'failed', message: SVG_X });
     expect(gemini.calls).toHaveLength(1);
     expect(gemini.calls[0]!.req.prompt).toBe('prompt b2');
   });
@@ -278,7 +283,7 @@ describe('JobPipeline', () => {
   test('when a later input is refused, the ones already fetched are let go of too', async () => {
     const { submit, gemini, job, settle, loaded, released } = setup({
       loadImage: async (_url, filename) => {
-        if (filename === 'b.svg') throw new UserError('“b.svg”: SVG drawings are not supported.');
+        if (filename === 'b.svg') throw new UserError(SVG_B);
         return { mimeType: 'image/png', data: PNG };
       },
     });
@@ -291,7 +296,7 @@ describe('JobPipeline', () => {
     await submit(j.job);
     await settle();
     expect(gemini.calls).toHaveLength(0);
-    expect(j.results[0]).toEqual({ kind: 'failed', message: '“b.svg”: SVG drawings are not supported.' });
+    expect(j.results[0]).toEqual({ kind: 'failed', message: SVG_B });
     expect(loaded).toHaveLength(1);
     expect(released).toEqual(loaded);
   });
@@ -330,7 +335,7 @@ describe('JobPipeline', () => {
     await new Promise((r) => setTimeout(r, 5));
     await pipeline.shutdown(50);
     expect(running.results[0]!.kind).toBe('failed');
-    expect((running.results[0] as { message: string }).message).toMatch(/restart/);
+    expect(ENGLISH.say((running.results[0] as { message: Phrase }).message)).toMatch(/restart/);
   });
 });
 
@@ -355,9 +360,9 @@ describe('JobPipeline admission', () => {
     const { pipeline, job, submit } = setup({ concurrency: 1, maxQueue: 1 });
     const failing = ({ id: _id, target: _t, log: _log, ...request }: Job) =>
       pipeline.submit(request, () => {
-        throw new UserError('I could not open a thread on that picture.');
+        throw new UserError(phrase('refine.cannotSee'));
       });
-    for (let i = 0; i < 3; i++) await expect(failing(job('a').job)).rejects.toThrow(/open a thread/);
+    for (let i = 0; i < 3; i++) await expect(failing(job('a').job)).rejects.toThrow(/can no longer see/);
     expect((await submit(job('b').job)).ok).toBe(true);
   });
 
@@ -398,7 +403,7 @@ describe('JobPipeline and damaged pictures', () => {
       images: [{ mimeType: 'image/png', extension: 'png', data: PNG.subarray(0, 40) }],
     });
     await settle();
-    expect(j.results[0]).toEqual({ kind: 'failed', message: text('failure.damagedOutput') });
+    expect(j.results[0]).toEqual({ kind: 'failed', message: phrase('failure.damagedOutput') });
     expect(await results.getResult('msg-u1')).toBeUndefined();
     expect(await store.usage('u', new Date().toISOString().slice(0, 10))).toBe(0);
   });
@@ -422,7 +427,7 @@ describe('JobPipeline and damaged pictures', () => {
     expect(result.kind).toBe('images');
     if (result.kind === 'images') {
       expect(result.images).toHaveLength(1);
-      expect(result.notes).toEqual([text('result.damagedLeftOut', { count: 1 })]);
+      expect(result.notes).toEqual([phrase('result.damagedLeftOut', { count: 1 })]);
     }
     expect(await store.usage('u', new Date().toISOString().slice(0, 10))).toBe(1);
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { phrase } from '../../src/text/catalogue.js';
 import { pino } from 'pino';
 import { EditBudget, ProgressReporter } from '../../src/jobs/progress.js';
 import type { DeliveryTarget, JobStatus } from '../../src/core/job.js';
@@ -49,7 +50,7 @@ describe('ProgressReporter', () => {
     p.update({ state: 'queued', position: 2 });
     await vi.advanceTimersByTimeAsync(0);
     p.update({ state: 'generating', attempt: 1 });
-    await p.finish(() => target.deliver({ kind: 'failed', message: 'x' }));
+    await p.finish(() => target.deliver({ kind: 'failed', message: phrase('failure.generic') }));
     p.update({ state: 'generating', attempt: 2 });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(calls.map((c) => c.what)).toEqual(['queued 2', 'result']);
@@ -64,7 +65,9 @@ describe('ProgressReporter', () => {
     const p = new ProgressReporter(target, pino({ level: 'silent' }), 0);
     p.update({ state: 'generating', attempt: 1 });
     await new Promise((r) => setTimeout(r, 5));
-    await expect(p.finish(() => target.deliver({ kind: 'failed', message: 'x' }))).resolves.toMatchObject({
+    await expect(
+      p.finish(() => target.deliver({ kind: 'failed', message: phrase('failure.generic') })),
+    ).resolves.toMatchObject({
       messageId: 'm',
     });
   });

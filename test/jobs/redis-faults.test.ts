@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { said } from '../support/said.js';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -138,7 +139,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       const down = await timed(call(a));
       expect(down.ok).toBe(false);
       expect(!down.ok && down.error).toBeInstanceOf(UserError);
-      expect(!down.ok && (down.error as Error).message).toBe(SHARED_STORE_DOWN);
+      expect(!down.ok && (down.error as Error).message).toBe(said(SHARED_STORE_DOWN));
       expect(down.ms).toBeLessThan(1500);
       // Down long enough for reconnection attempts to fail (a shorter blip goes unnoticed).
       await new Promise((r) => setTimeout(r, 1000));
@@ -173,7 +174,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       for (let i = 0; i < 3; i++) {
         const refused = await timed(limits.admit('u'));
         expect(refused.ok).toBe(false);
-        expect(!refused.ok && (refused.error as Error).message).toBe(SHARED_STORE_DOWN);
+        expect(!refused.ok && (refused.error as Error).message).toBe(said(SHARED_STORE_DOWN));
         expect(refused.ms).toBeLessThan(1500);
       }
       // The picture is delivered by then: a count that cannot be stored is logged, not thrown.
@@ -199,9 +200,9 @@ describe.skipIf(redisServerMissing !== undefined)(
       const admission = await timed(limits.admit('u'));
       const scheduled = await timed(call(g));
       redis.thaw();
-      expect(!admission.ok && (admission.error as Error).message).toBe(SHARED_STORE_DOWN);
+      expect(!admission.ok && (admission.error as Error).message).toBe(said(SHARED_STORE_DOWN));
       expect(admission.ms).toBeLessThan(1500);
-      expect(!scheduled.ok && (scheduled.error as Error).message).toBe(SHARED_STORE_DOWN);
+      expect(!scheduled.ok && (scheduled.error as Error).message).toBe(said(SHARED_STORE_DOWN));
       expect(scheduled.ms).toBeLessThan(11_500);
 
       await eventually('admission after the thaw', async () => {
@@ -215,7 +216,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       await redis.stop();
       const g = gate({ id: id(), log });
       const early = await timed(call(g));
-      expect(!early.ok && (early.error as Error).message).toBe(SHARED_STORE_DOWN);
+      expect(!early.ok && (early.error as Error).message).toBe(said(SHARED_STORE_DOWN));
       expect(early.ms).toBeLessThan(1500);
       expect(lines.find((l) => l.event === LogEvent.redisUnavailable)?.msg).toMatch(
         new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${redis.port} \\(REDIS_URL\\)`),

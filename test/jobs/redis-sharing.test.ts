@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inEnglish } from '../support/said.js';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { createGeminiGate } from '../../src/jobs/gemini-gate.js';
@@ -31,7 +32,9 @@ describe.skipIf(redisUrl === null)('limits shared through Redis', () => {
         Array.from({ length: 12 }, (_, i) => (i % 2 ? limitsA : limitsB).admit('user-1')),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(5);
-      expect(results.find((r) => !r.ok)).toMatchObject({ message: expect.stringMatching(/<t:\d+:R>/) });
+      expect(inEnglish(results.find((r) => !r.ok)!)).toMatchObject({
+        message: expect.stringMatching(/<t:\d+:R>/),
+      });
       expect((await limitsA.admit('user-2')).ok).toBe(true);
     } finally {
       await a.close();
@@ -72,7 +75,7 @@ describe.skipIf(redisUrl === null)('limits shared through Redis', () => {
       const limitsB = new UserLimits({ perMinute: 100, perDay: 3, backend: b });
       await limitsA.recordImages('u', 2);
       await limitsB.recordImages('u', 1);
-      expect(await limitsA.admit('u')).toMatchObject({
+      expect(inEnglish(await limitsA.admit('u'))).toMatchObject({
         ok: false,
         message: expect.stringMatching(/3 pictures for today/),
       });

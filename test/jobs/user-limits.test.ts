@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { said } from '../support/said.js';
 import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { dayKey, UserLimits } from '../../src/jobs/user-limits.js';
 import { openStore } from '../../src/store/store.js';
@@ -23,7 +24,7 @@ describe('UserLimits', async () => {
     expect(refused.ok).toBe(false);
     // The first job was at t0: a slot frees at t0 + 60 s, shown as a Discord relative timestamp.
     const t0 = at() - 10_000;
-    if (!refused.ok) expect(refused.message).toContain(`<t:${Math.ceil((t0 + 60_000) / 1000)}:R>`);
+    if (!refused.ok) expect(said(refused.message)).toContain(`<t:${Math.ceil((t0 + 60_000) / 1000)}:R>`);
   });
 
   test('the window slides: a job becomes possible once the oldest is a minute old', async () => {
@@ -53,7 +54,7 @@ describe('UserLimits', async () => {
     if (admitted.ok) await limits.settle(admitted.reservation, 1);
     const refused = await limits.admit('u');
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.message).toMatch(/3 pictures for today/);
+    if (!refused.ok) expect(said(refused.message)).toMatch(/3 pictures for today/);
     expect(await store.usage('u', dayKey(at()))).toBe(3);
     advance(12 * 3600_000);
     expect((await limits.admit('u')).ok).toBe(true);

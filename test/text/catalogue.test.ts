@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { hasText, text } from '../../src/text/catalogue.js';
+import { ENGLISH, hasText, phrase } from '../../src/text/catalogue.js';
+
+const text = ENGLISH.t.bind(ENGLISH);
 import { en } from '../../src/text/en.js';
 
 /** Every leaf of the catalogue as [key, sentence], plurals as one key per form. */
@@ -43,8 +45,18 @@ describe('the text catalogue', () => {
 
   test('a key without its parameters is a type error, not a blank in a message', () => {
     // @ts-expect-error: limits.daily needs count and when.
-    expect(() => text('limits.daily')).not.toThrow();
+    expect(() => phrase('limits.daily')).not.toThrow();
     // @ts-expect-error: failure.generic takes no parameters.
-    text('failure.generic', { extra: 1 });
+    phrase('failure.generic', { extra: 1 });
+    // @ts-expect-error: no such key.
+    phrase('failure.nothing');
+  });
+
+  test('a phrase among the parameters is said in the same voice, and a list the local way', () => {
+    const input = phrase('input.empty', { name: phrase('input.theFile') });
+    expect(ENGLISH.say(input)).toBe('the file is empty (0 bytes).');
+    expect(
+      ENGLISH.t('options.ratio', { model: 'm', ratio: '9:1', ratios: { oneOf: ['1:1', '4:3', '16:9'] } }),
+    ).toBe('m does not make 9:1 pictures; it takes 1:1, 4:3 or 16:9.');
   });
 });

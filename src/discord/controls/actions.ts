@@ -3,7 +3,7 @@ import type { HistoryTurn } from '../../core/conversation.js';
 import type { InputSource, JobRequest } from '../../core/job.js';
 import { checkControls, upscaleModel, type UpscaleSize } from '../../core/model-controls.js';
 import { modelInfo } from '../../core/models.js';
-import { text } from '../../text/catalogue.js';
+import { phrase, type Phrase } from '../../text/catalogue.js';
 import type { ControlAction } from './custom-id.js';
 
 /** A request without its member and place: those are whoever pressed the button, and where. */
@@ -12,7 +12,7 @@ export type ActionRequest = Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>
 /** What pressing an action makes: a job and the prompt it echoes, or the one sentence saying why not. */
 export type ActionPlan =
   | { readonly ok: true; readonly request: ActionRequest; readonly shownPrompt: string }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly message: Phrase };
 
 /** The actions that make a job straight away (Edit and Remix ask for words first; Delete makes none). */
 export type JobAction = Exclude<ControlAction, 'edit' | 'delete'>;
@@ -70,7 +70,7 @@ export function planAction(record: ControlRecord, action: JobAction, ctx: Action
   switch (action) {
     case 'reroll':
     case 'remix': {
-      if (!model) return { ok: false, message: text('controls.modelGone', { model: record.model }) };
+      if (!model) return { ok: false, message: phrase('controls.modelGone', { model: record.model }) };
       const prompt = action === 'remix' && ctx.prompt !== undefined ? ctx.prompt : request.prompt;
       return {
         ok: true,
@@ -92,7 +92,7 @@ export function planAction(record: ControlRecord, action: JobAction, ctx: Action
     }
     case 'vary-subtle':
     case 'vary-strong': {
-      if (!model) return { ok: false, message: text('controls.modelGone', { model: record.model }) };
+      if (!model) return { ok: false, message: phrase('controls.modelGone', { model: record.model }) };
       const instruction = action === 'vary-subtle' ? VARY_SUBTLE : VARY_STRONG;
       return {
         ok: true,
@@ -110,7 +110,7 @@ export function planAction(record: ControlRecord, action: JobAction, ctx: Action
     case 'upscale-4K': {
       const size: UpscaleSize = action === 'upscale-2K' ? '2K' : '4K';
       const target = upscaleModel(ctx.offered, record.model, size);
-      if (!target) return { ok: false, message: text('controls.noUpscaleModel', { size }) };
+      if (!target) return { ok: false, message: phrase('controls.noUpscaleModel', { size }) };
       const problem = checkControls(target, { imageSize: size, aspectRatio: request.aspectRatio });
       if (problem) return { ok: false, message: problem };
       return {

@@ -9,7 +9,7 @@ import {
 import type { AppContext } from '../../context.js';
 import type { ControlRecord } from '../../core/controls.js';
 import { UserError } from '../../errors.js';
-import { text } from '../../text/catalogue.js';
+import { phrase, type Voice } from '../../text/catalogue.js';
 import { pictureSource, replaySource } from '../attachments.js';
 import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from '../delivery.js';
 import { NO_PINGS } from '../no-pings.js';
@@ -30,21 +30,25 @@ interface Pressed {
   readonly record: ControlRecord;
 }
 
-const unknown = () => new UserError(text('controls.unknown'));
+const unknown = () => new UserError(phrase('controls.unknown'));
 
 /**
  * A button, the result's select menu, or a modal one of them opened. The custom_id is parsed
  * strictly and its result read from the store, so a control works after a restart and on any
  * process sharing the store, and one that names nothing is refused in one private sentence.
  */
-export async function handleControl(interaction: ControlInteraction, ctx: AppContext): Promise<void> {
+export async function handleControl(
+  interaction: ControlInteraction,
+  ctx: AppContext,
+  voice: Voice,
+): Promise<void> {
   const parsed = parseControlId(interaction.customId);
   if (!parsed.ok)
-    throw new UserError(text(parsed.reason === 'version' ? 'controls.oldVersion' : 'controls.unknown'));
+    throw new UserError(phrase(parsed.reason === 'version' ? 'controls.oldVersion' : 'controls.unknown'));
   const { id } = parsed;
   if (id.kind === 'message-edit') {
     if (!interaction.isModalSubmit()) throw unknown();
-    return submitMessageEdit(interaction, id.messageId, ctx);
+    return submitMessageEdit(interaction, id.messageId, ctx, voice);
   }
   let { action, picture } = id.kind === 'action' ? id : { action: undefined, picture: 1 };
   if (id.kind === 'pick') {
@@ -57,27 +61,32 @@ export async function handleControl(interaction: ControlInteraction, ctx: AppCon
   if (!record || !action || (interaction.message && interaction.message.id !== record.messageId)) {
     throw unknown();
   }
-  if (record.deletedAt !== null) throw new UserError(text('controls.deleted'));
-  if (picture > record.imageCount) throw new UserError(text('controls.noPicture', { number: picture }));
-  await run(interaction, { action, picture, record }, ctx);
+  if (record.deletedAt !== null) throw new UserError(phrase('controls.deleted'));
+  if (picture > record.imageCount) throw new UserError(phrase('controls.noPicture', { number: picture }));
+  await run(interaction, { action, picture, record }, ctx, voice);
 }
 
-async function run(interaction: ControlInteraction, pressed: Pressed, ctx: AppContext): Promise<void> {
+async function run(
+  interaction: ControlInteraction,
+  pressed: Pressed,
+  ctx: AppContext,
+  voice: Voice,
+): Promise<void> {
   const { action, picture, record } = pressed;
-  if (action === 'delete') return deletePicture(interaction, record, ctx);
+  if (action === 'delete') return deletePicture(interaction, record, ctx, voice);
   refuseWhereBotCannotPost(interaction);
   if (action === 'edit') {
     if (!interaction.isModalSubmit()) {
       const customId = encodeControlId({ kind: 'action', action, controlId: record.controlId, picture });
-      return interaction.showModal(editModal(customId));
+      return interaction.showModal(editModal(voice, customId));
     }
-    return submitEdit(interaction, pressed, ctx);
+    return submitEdit(interaction, pressed, ctx, voice);
   }
   if (action === 'remix' && !interaction.isModalSubmit()) {
     const customId = encodeControlId({ kind: 'action', action, controlId: record.controlId, picture });
-    return interaction.showModal(remixModal(customId, record.request.shownPrompt));
+    return interaction.showModal(remixModal(voice, customId, record.request.shownPrompt));
   }
-  return submitAction(interaction, pressed as Pressed & { action: JobAction }, ctx);
+  return submitAction(interaction, pressed as Pressed & { action: JobAction }, ctx, voice);
 }
 
 /** Interaction replies need no channel permission, but the result and its fallbacks do. */
@@ -87,7 +96,7 @@ function refuseWhereBotCannotPost(interaction: ControlInteraction): void {
     ? PermissionFlagsBits.SendMessagesInThreads
     : PermissionFlagsBits.SendMessages;
   if (!interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, post])) {
-    throw new UserError(text('controls.cannotPost'));
+    throw new UserError(phrase('controls.cannotPost'));
   }
 }
 
@@ -96,6 +105,7 @@ async function submitAction(
   interaction: ControlInteraction,
   { action, picture, record }: Pressed & { action: JobAction },
   ctx: AppContext,
+  voice: Voice,
 ): Promise<void> {
   const parentId = record.request.refine?.parentMessageId;
   const history = parentId
@@ -116,7 +126,7 @@ async function submitAction(
   await submitJob(
     ctx,
     requestFrom(interaction, plan.request),
-    interactionOrigin(interaction, plan.shownPrompt),
+    interactionOrigin(interaction, voice, plan.shownPrompt),
   );
 }
 
@@ -125,6 +135,7 @@ async function threadForEdit(
   interaction: ModalSubmitInteraction,
   record: ControlRecord,
   ctx: AppContext,
+  voice: Voice,
   log: Parameters<typeof threadOnPicture>[3],
 ): Promise<SendableChannels> {
   const client = interaction.client;
@@ -133,12 +144,12 @@ async function threadForEdit(
     if (thread?.isSendable()) return thread;
   }
   const channel = await client.channels.fetch(record.channelId).catch(() => null);
-  if (!channel?.isTextBased() || !channel.isSendable()) throw new UserError(text('refine.cannotSee'));
+  if (!channel?.isTextBased() || !channel.isSendable()) throw new UserError(phrase('refine.cannotSee'));
   const picture: Message | undefined =
     interaction.message ?? (await channel.messages.fetch(record.messageId).catch(() => undefined));
   const parent = await ctx.store.getResult(record.messageId);
   if (!picture || !parent) return channel;
-  return threadOnPicture(picture, parent, threadName(record.request.shownPrompt), log);
+  return threadOnPicture(picture, parent, threadName(record.request.shownPrompt, voice), log);
 }
 
 /**
@@ -149,6 +160,7 @@ async function submitEdit(
   interaction: ModalSubmitInteraction,
   pressed: Pressed,
   ctx: AppContext,
+  voice: Voice,
 ): Promise<void> {
   const { record, picture } = pressed;
   const instruction = cleanPrompt(modalText(interaction));
@@ -157,18 +169,23 @@ async function submitEdit(
   const lineage = await ctx.store.lineage(parent.messageId);
   const origin: JobOrigin = {
     shownPrompt: instruction,
+    voice,
     async refuse(message) {
-      await interaction.reply({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+      await interaction.reply({
+        content: voice.say(message),
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_PINGS,
+      });
     },
     // The edit answers in the picture's thread, for everyone there, as a reply refine does.
     canHide: false,
     async prepare({ log, controls, onPosted }) {
       // Acknowledged first: finding or starting the thread is more round trips to Discord.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const channel = await threadForEdit(interaction, record, ctx, log);
+      const channel = await threadForEdit(interaction, record, ctx, voice, log);
       await interaction
         .editReply({
-          content: text('controls.refiningIn', { channel: channel.id }),
+          content: voice.t('controls.refiningIn', { channel: channel.id }),
           allowedMentions: NO_PINGS,
         })
         .catch((err: unknown) => log.warn({ err }, 'could not say where the edit goes'));
@@ -177,6 +194,7 @@ async function submitEdit(
         channel,
         undefined,
         instruction,
+        voice,
         interaction.user.id,
         uploadLimit,
         log,
@@ -207,13 +225,14 @@ async function deletePicture(
   interaction: ControlInteraction,
   record: ControlRecord,
   ctx: AppContext,
+  voice: Voice,
 ): Promise<void> {
   const allowed = mayDelete({
     userId: interaction.user.id,
     ownerId: record.userId,
     canManageMessages: interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false,
   });
-  if (!allowed) throw new UserError(text('controls.notYours'));
+  if (!allowed) throw new UserError(phrase('controls.notYours'));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
     const channel = await interaction.client.channels.fetch(record.channelId);
@@ -221,8 +240,8 @@ async function deletePicture(
     await channel.messages.delete(record.messageId);
   } catch (err) {
     ctx.log.warn({ err, messageId: record.messageId }, 'could not delete a picture');
-    throw new UserError(text('controls.cannotDelete'));
+    throw new UserError(phrase('controls.cannotDelete'));
   }
   await ctx.store.markControlsDeleted(record.controlId, Date.now());
-  await interaction.editReply({ content: text('controls.deletedDone'), allowedMentions: NO_PINGS });
+  await interaction.editReply({ content: voice.t('controls.deletedDone'), allowedMentions: NO_PINGS });
 }

@@ -2,7 +2,7 @@ import type { ModalSubmitInteraction } from 'discord.js';
 import type { AppContext } from '../../context.js';
 import { maxReferenceImages } from '../../core/models.js';
 import { UserError } from '../../errors.js';
-import { text } from '../../text/catalogue.js';
+import { phrase, type Voice } from '../../text/catalogue.js';
 import { messageImages, messageImageSource } from '../attachments.js';
 import { cleanPrompt } from '../prompt.js';
 import { submitInteractionJob } from '../submit.js';
@@ -16,6 +16,7 @@ export async function submitMessageEdit(
   interaction: ModalSubmitInteraction,
   messageId: string,
   ctx: AppContext,
+  voice: Voice,
 ): Promise<void> {
   const prompt = cleanPrompt(modalText(interaction));
   const channel =
@@ -26,10 +27,10 @@ export async function submitMessageEdit(
   const message = channel?.isTextBased()
     ? await channel.messages.fetch(messageId).catch(() => undefined)
     : undefined;
-  if (!message) throw new UserError(text('controls.messageGone'));
+  if (!message) throw new UserError(phrase('controls.messageGone'));
   const images = messageImages(message);
-  if (images.length === 0) throw new UserError(text('controls.noImages'));
+  if (images.length === 0) throw new UserError(phrase('controls.noImages'));
   const model = ctx.models.defaultModel;
   const inputs = images.slice(0, maxReferenceImages(model)).map((_, i) => messageImageSource(message, i));
-  await submitInteractionJob(ctx, interaction, { kind: 'edit', prompt, inputs, model });
+  await submitInteractionJob(ctx, interaction, voice, { kind: 'edit', prompt, inputs, model });
 }

@@ -5,18 +5,23 @@ import {
   TextInputStyle,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { text } from '../../text/catalogue.js';
+import type { Voice } from '../../text/catalogue.js';
 import { shorten } from '../../text/length.js';
 import { PROMPT_MAX } from '../prompt.js';
 
 /** The one text field of every modal the bot shows. */
 const FIELD = 'prompt';
 
+/** Discord's limits for a modal's title and a label (characters); a translation never breaks them. */
+const TITLE_MAX = 45;
+const LABEL_MAX = 45;
+const PLACEHOLDER_MAX = 100;
+
 function modal(customId: string, title: string, label: string, field: TextInputBuilder): ModalBuilder {
   return new ModalBuilder()
     .setCustomId(customId)
-    .setTitle(title)
-    .addLabelComponents(new LabelBuilder().setLabel(label).setTextInputComponent(field));
+    .setTitle(shorten(title, TITLE_MAX))
+    .addLabelComponents(new LabelBuilder().setLabel(shorten(label, LABEL_MAX)).setTextInputComponent(field));
 }
 
 const field = () =>
@@ -28,21 +33,25 @@ const field = () =>
     .setMaxLength(PROMPT_MAX);
 
 /** "What should change?": Edit under a picture, and Edit with Gemini on any message. */
-export function editModal(customId: string, title = text('controls.editTitle')): ModalBuilder {
+export function editModal(
+  voice: Voice,
+  customId: string,
+  title = voice.t('controls.editTitle'),
+): ModalBuilder {
   return modal(
     customId,
     title,
-    text('controls.editLabel'),
-    field().setPlaceholder(text('controls.editPlaceholder')),
+    voice.t('controls.editLabel'),
+    field().setPlaceholder(shorten(voice.t('controls.editPlaceholder'), PLACEHOLDER_MAX)),
   );
 }
 
 /** Remix: the original prompt, ready to be changed. */
-export function remixModal(customId: string, prompt: string): ModalBuilder {
+export function remixModal(voice: Voice, customId: string, prompt: string): ModalBuilder {
   return modal(
     customId,
-    text('controls.remixTitle'),
-    text('controls.remixLabel'),
+    voice.t('controls.remixTitle'),
+    voice.t('controls.remixLabel'),
     field().setValue(shorten(prompt, PROMPT_MAX)),
   );
 }

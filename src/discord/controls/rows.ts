@@ -7,7 +7,7 @@ import {
   type APISelectMenuOption,
 } from 'discord.js';
 import type { UpscaleSize } from '../../core/model-controls.js';
-import { text } from '../../text/catalogue.js';
+import { phrase, type Phrase, type Voice } from '../../text/catalogue.js';
 import {
   encodeControlId,
   MAX_PICTURES,
@@ -29,15 +29,15 @@ type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 export const CONTROL_ROWS = 2;
 const MAX_SELECT_OPTIONS = 25;
 
-const LABELS: Record<ControlAction, () => string> = {
-  reroll: () => text('controls.reroll'),
-  'vary-subtle': () => text('controls.varySubtle'),
-  'vary-strong': () => text('controls.varyStrong'),
-  edit: () => text('controls.edit'),
-  remix: () => text('controls.remix'),
-  'upscale-2K': () => text('controls.upscale', { size: '2K' }),
-  'upscale-4K': () => text('controls.upscale', { size: '4K' }),
-  delete: () => text('controls.delete'),
+const LABELS: Record<ControlAction, () => Phrase> = {
+  reroll: () => phrase('controls.reroll'),
+  'vary-subtle': () => phrase('controls.varySubtle'),
+  'vary-strong': () => phrase('controls.varyStrong'),
+  edit: () => phrase('controls.edit'),
+  remix: () => phrase('controls.remix'),
+  'upscale-2K': () => phrase('controls.upscale', { size: '2K' }),
+  'upscale-4K': () => phrase('controls.upscale', { size: '4K' }),
+  delete: () => phrase('controls.delete'),
 };
 const EMOJI: Record<ControlAction, string> = {
   reroll: '🔁',
@@ -50,11 +50,16 @@ const EMOJI: Record<ControlAction, string> = {
   delete: '🗑️',
 };
 
-function button(action: ControlAction, controlId: string, picture = 1): APIButtonComponentWithCustomId {
+function button(
+  voice: Voice,
+  action: ControlAction,
+  controlId: string,
+  picture = 1,
+): APIButtonComponentWithCustomId {
   return {
     type: ComponentType.Button,
     style: action === 'delete' ? ButtonStyle.Danger : ButtonStyle.Secondary,
-    label: LABELS[action](),
+    label: voice.say(LABELS[action]()),
     emoji: { name: EMOJI[action] },
     custom_id: encodeControlId({ kind: 'action', action, controlId, picture }),
   };
@@ -76,14 +81,14 @@ const pictureActions = (controls: ResultControls): PictureAction[] => [
  * The buttons under a result. One picture: its actions as buttons in two rows. Several: Reroll,
  * Remix and Delete as buttons, and one menu whose options say which picture each action is for.
  */
-export function controlRows(controls: ResultControls, pictures: number): Row[] {
+export function controlRows(voice: Voice, controls: ResultControls, pictures: number): Row[] {
   const { id } = controls;
   const perPicture = pictureActions(controls);
   if (pictures <= 1) {
-    const [vary, strong, edit, ...upscale] = perPicture.map((a) => button(a, id));
+    const [vary, strong, edit, ...upscale] = perPicture.map((a) => button(voice, a, id));
     return [
-      row([button('reroll', id), vary!, strong!, edit!, button('remix', id)]),
-      row([...upscale, button('delete', id)]),
+      row([button(voice, 'reroll', id), vary!, strong!, edit!, button(voice, 'remix', id)]),
+      row([...upscale, button(voice, 'delete', id)]),
     ];
   }
   const shown = Math.min(pictures, MAX_PICTURES, Math.floor(MAX_SELECT_OPTIONS / perPicture.length));
@@ -91,19 +96,19 @@ export function controlRows(controls: ResultControls, pictures: number): Row[] {
   for (let picture = 1; picture <= shown; picture++) {
     for (const action of perPicture) {
       options.push({
-        label: text('controls.pickOption', { number: picture, action: LABELS[action]() }),
+        label: voice.t('controls.pickOption', { number: picture, action: LABELS[action]() }),
         value: pickValue(action, picture),
         emoji: { name: EMOJI[action] },
       });
     }
   }
   return [
-    row([button('reroll', id), button('remix', id), button('delete', id)]),
+    row([button(voice, 'reroll', id), button(voice, 'remix', id), button(voice, 'delete', id)]),
     row([
       {
         type: ComponentType.StringSelect,
         custom_id: encodeControlId({ kind: 'pick', controlId: id }),
-        placeholder: text('controls.pickPlaceholder'),
+        placeholder: voice.t('controls.pickPlaceholder'),
         options,
       },
     ]),

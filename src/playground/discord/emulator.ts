@@ -5,7 +5,7 @@ import type { EmulatorConfig } from './core.js';
 import { Gateway, Intent } from './gateway.js';
 import { InteractionDispatcher } from './interactions.js';
 import { hostFile } from './message-input.js';
-import { rolePayloads } from './payloads.js';
+import { guildPayload, rolePayloads } from './payloads.js';
 import { DEFAULT_BOT_PERMISSIONS } from './permissions.js';
 import type { RouteTable } from './route-types.js';
 import { appRoutes } from './routes-app.js';
@@ -44,6 +44,7 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
     channelName: opts.channelName ?? 'general',
     extraChannels: opts.extraChannels ?? [],
     botPermissions: opts.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
+    preferredLocale: opts.preferredLocale ?? 'en-US',
   });
   let port = 0;
   const gatewayUrl = () => `ws://127.0.0.1:${port}/gateway`;
@@ -150,6 +151,16 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
       gateway.dispatch('GUILD_ROLE_UPDATE', (session) =>
         (session.intents & Intent.Guilds) === 0 ? null : { guild_id: world.guildId, role },
       );
+    },
+    setPreferredLocale: (locale) => {
+      world.settings.preferredLocale = locale;
+      // GUILD_UPDATE carries the guild object, without the counts GET /guilds/{id}?with_counts adds.
+      const {
+        approximate_member_count: _members,
+        approximate_presence_count: _presences,
+        ...guild
+      } = guildPayload(world, false);
+      gateway.dispatch('GUILD_UPDATE', (session) => ((session.intents & Intent.Guilds) === 0 ? null : guild));
     },
     deleteMessage: (messageId) => {
       const message = world.messageById.get(messageId);

@@ -105,7 +105,9 @@ export class Gateway {
       if (!session.resumable) continue;
       const data = build(session);
       if (data === null) continue;
-      const guildId = (data as { guild_id?: unknown }).guild_id;
+      // Guild events carry guild_id; GUILD_UPDATE is the guild object itself, named by its id.
+      const guildId =
+        event === 'GUILD_UPDATE' ? (data as { id?: unknown }).id : (data as { guild_id?: unknown }).guild_id;
       const [shard, count] = session.shard;
       if (shardOf(typeof guildId === 'string' ? guildId : undefined, count) !== shard) continue;
       this.sendDispatch(session, event, data);

@@ -30,7 +30,11 @@ interface Place {
   user: FakeUser;
   guildId: string | null;
   channelId: string;
+  /** The member's client language: the interaction's `locale`. */
+  locale: string;
 }
+
+const DEFAULT_LOCALE = 'en-US';
 
 /** Builds INTERACTION_CREATE payloads from what the bot registered, and hands out handles to follow them. */
 export class InteractionDispatcher {
@@ -108,6 +112,7 @@ export class InteractionDispatcher {
       user: input.user ?? world.namedUsers.alice,
       guildId: message.guildId,
       channelId: message.channelId,
+      locale: input.locale ?? DEFAULT_LOCALE,
     };
     return this.dispatch({
       type: InteractionType.MessageComponent,
@@ -131,9 +136,11 @@ export class InteractionDispatcher {
     const components = answerModal(modal.components, values);
     const source = opener.sourceMessageId ? (world.messageById.get(opener.sourceMessageId) ?? null) : null;
     const user = ctx.user ?? world.users.get(opener.userId) ?? world.namedUsers.alice;
+    // The same member's client answers the modal it was shown, in the same language.
+    const locale = ctx.locale ?? (opener.payload.locale as string | undefined) ?? DEFAULT_LOCALE;
     return this.dispatch({
       type: InteractionType.ModalSubmit,
-      place: { user, guildId: opener.guildId, channelId: opener.channelId },
+      place: { user, guildId: opener.guildId, channelId: opener.channelId, locale },
       data: { custom_id: modal.custom_id, components },
       commandName: null,
       commandType: null,
@@ -145,15 +152,16 @@ export class InteractionDispatcher {
   private place(ctx: InteractionContext): Place {
     const { world } = this.core;
     const user = ctx.user ?? world.namedUsers.alice;
+    const locale = ctx.locale ?? DEFAULT_LOCALE;
     world.users.set(user.id, user);
-    if (ctx.guildId === null) return { user, guildId: null, channelId: world.dmChannelFor(user).id };
+    if (ctx.guildId === null) return { user, guildId: null, channelId: world.dmChannelFor(user).id, locale };
     const guildId = ctx.guildId ?? world.guildId;
     if (guildId !== world.guildId) throw new Error(`unknown guild ${guildId}`);
     const channelId = ctx.channelId ?? world.channelId;
     if (world.guildIdOf(channelId) !== guildId) {
       throw new Error(`unknown channel ${channelId} in guild ${guildId}`);
     }
-    return { user, guildId, channelId };
+    return { user, guildId, channelId, locale };
   }
 
   /**
@@ -225,7 +233,7 @@ export class InteractionDispatcher {
   }): InteractionHandle {
     const { world, gateway, config } = this.core;
     if (!gateway.hasLiveSession()) throw new Error('no gateway session to deliver the interaction to');
-    const { user, guildId, channelId } = input.place;
+    const { user, guildId, channelId, locale } = input.place;
     const id = world.nextId();
     const token = world.newToken();
     const payload: Record<string, unknown> = {
@@ -238,7 +246,7 @@ export class InteractionDispatcher {
       channel_id: channelId,
       channel: this.channelObject(channelId, user.id),
       app_permissions: world.botPermissionsIn(channelId).toString(),
-      locale: 'en-US',
+      locale,
       entitlements: [],
       entitlement_sku_ids: [],
       authorizing_integration_owners: guildId ? { '0': guildId } : { '1': user.id },
@@ -247,8 +255,10 @@ export class InteractionDispatcher {
     };
     if (guildId) {
       payload.guild_id = guildId;
-      payload.guild = { id: guildId, locale: 'en-US', features: [] };
-      payload.guild_locale = 'en-US';
+      // Interactions from a guild carry its preferred locale, beside the member's own.
+      const guildLocale = world.settings.preferredLocale;
+      payload.guild = { id: guildId, locale: guildLocale, features: [] };
+      payload.guild_locale = guildLocale;
       payload.member = {
         ...memberPayload(world, user.id),
         permissions: world.permissionsOf(user.id).toString(),

@@ -164,7 +164,7 @@ export function guildPayload(world: World, full: boolean): Json {
     premium_tier: 0,
     premium_subscription_count: 0,
     premium_progress_bar_enabled: false,
-    preferred_locale: 'en-US',
+    preferred_locale: world.settings.preferredLocale,
     nsfw_level: 0,
     nsfw: false,
     incidents_data: null,

@@ -25,6 +25,11 @@ export interface DiscordEmulatorOptions {
   channelName?: string;
   /** More text channels of the guild, by name (a moderation log, a second channel for rules). */
   extraChannels?: string[];
+  /**
+   * Default 'en-US': the guild's `preferred_locale` (the language a Community server set), sent in GUILD_CREATE
+   * and as every interaction's `guild_locale`.
+   */
+  preferredLocale?: string;
 }
 
 export interface FakeUser {
@@ -207,6 +212,11 @@ export interface InteractionContext {
   guildId?: string | null;
   /** Target of a user (type 2) or message (type 3) context-menu command. */
   targetId?: string;
+  /**
+   * The member's Discord client language, sent as the interaction's `locale` (default 'en-US'; a modal submit
+   * keeps the locale of the interaction that opened it).
+   */
+  locale?: string;
 }
 
 export interface InteractionHandle {
@@ -242,6 +252,8 @@ export interface DispatchComponentInput {
   user?: FakeUser;
   /** Sends the custom_id whether or not the message has such a component, as a crafted client could. */
   forged?: boolean;
+  /** The member's Discord client language, sent as the interaction's `locale`; default 'en-US'. */
+  locale?: string;
 }
 
 /** A fault a test injects: matching requests get this answer instead of reaching their route. */
@@ -297,6 +309,8 @@ export interface DiscordEmulator {
   setBotPermissions(permissions: bigint): void;
   /** Deletes a message as a moderator would (MESSAGE_DELETE); later edits of it answer 10008. */
   deleteMessage(messageId: string): void;
+  /** Sets the guild's preferred locale as a server admin would in Community settings; the bot hears GUILD_UPDATE. */
+  setPreferredLocale(locale: string): void;
   /** Archives or locks a thread as a moderator would (THREAD_UPDATE). */
   updateThread(threadId: string, changes: { archived?: boolean; locked?: boolean }): void;
   /** Makes matching REST requests fail; returns a function that removes the fault. */

@@ -35,6 +35,8 @@ export interface WorldSettings {
   channelName: string;
   botPermissions: bigint;
   extraChannels?: readonly string[];
+  /** The guild's `preferred_locale`, as GUILD_CREATE and interactions' `guild_locale` carry it. */
+  preferredLocale: string;
 }
 
 // Fixed ids (2023-era snowflakes) so logs and fixtures stay stable between runs.
