@@ -133,11 +133,40 @@ describe.skipIf(browserChoice.kind === 'skip')('the playground page in Chromium'
   });
   afterAll(() => browser?.close());
 
+  /** What the page showed when a step did not happen, for the failure message (and a screenshot beside it). */
+  async function pageState(): Promise<string> {
+    await page.screenshot({ path: join(ROOT, 'test-output', 'playground-failure.png') }).catch(() => {});
+    return page.evaluate(() => {
+      const doc = (
+        globalThis as unknown as { document: { activeElement: unknown; querySelector(s: string): unknown } }
+      ).document;
+      const el = (s: string) =>
+        doc.querySelector(s) as { value?: string; hidden?: boolean; textContent?: string } | null;
+      const active = doc.activeElement as {
+        tagName?: string;
+        getAttribute?(n: string): string | null;
+      } | null;
+      return JSON.stringify({
+        composer: el('#channel-composer textarea')?.value,
+        active: `${active?.tagName ?? ''} ${active?.getAttribute?.('aria-label') ?? ''}`,
+        suggestionsHidden: el('#channel-composer .suggestions')?.hidden,
+        suggestions: el('#channel-composer .suggestions')?.textContent,
+        status: el('#status')?.textContent,
+        lightboxHidden: el('#lightbox')?.hidden,
+      });
+    });
+  }
+
   /** Types a slash command the way a member does: the name and options from the suggestions, then values. */
   async function slash(name: string, prompt: string) {
     await composer().click();
     await composer().pressSequentially(`/${name.slice(0, 3)}`);
-    await page.getByRole('option', { name: new RegExp(`^/${name}`) }).waitFor();
+    await page
+      .getByRole('option', { name: new RegExp(`^/${name}`) })
+      .waitFor()
+      .catch(async (err: unknown) => {
+        throw new Error(`no /${name} suggestion: ${await pageState()}`, { cause: err });
+      });
     await page.keyboard.press('Enter');
     // Each step waits for the page to have taken the key, so a busy machine only makes it slower.
     await expect.poll(() => composer().inputValue()).toBe(`/${name} `);
