@@ -52,6 +52,18 @@ const RESETTABLE = {
   language: ['language'],
 } as const satisfies Record<string, readonly (keyof GuildSettings)[]>;
 
+/** How each resettable setting is named in the choice list. */
+const RESET_CHOICE = {
+  defaults: 'commands.settings.resetChoice.defaults',
+  restrictions: 'commands.settings.resetChoice.restrictions',
+  'daily-limit': 'commands.settings.resetChoice.dailyLimit',
+  budget: 'commands.settings.resetChoice.budget',
+  channels: 'commands.settings.resetChoice.channels',
+  'moderation-log': 'commands.settings.resetChoice.moderationLog',
+  'blocked-words': 'commands.settings.resetChoice.blockedWords',
+  language: 'commands.settings.resetChoice.language',
+} as const satisfies Record<keyof typeof RESETTABLE, TextKey>;
+
 const TEXT_CHANNELS: (ChannelType.GuildText | ChannelType.GuildAnnouncement)[] = [
   ChannelType.GuildText,
   ChannelType.GuildAnnouncement,
@@ -232,7 +244,9 @@ export function settingsCommand(offered: readonly OfferedModel[]): Command {
               name: 'setting',
               ...d('commands.settings.setting'),
               required: true,
-              choices: choices(Object.keys(RESETTABLE)),
+              choices: (Object.keys(RESETTABLE) as (keyof typeof RESETTABLE)[]).map((setting) =>
+                choiceOf(setting, RESET_CHOICE[setting]),
+              ),
             },
           ],
         },

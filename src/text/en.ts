@@ -361,6 +361,16 @@ export const en = {
       languageMembers: 'Each member’s own Discord language',
       reset: 'Put one setting back to the operator’s default',
       setting: 'The setting',
+      resetChoice: {
+        defaults: 'Default model, size and aspect ratio',
+        restrictions: 'Role-only models and sizes',
+        dailyLimit: 'Daily picture limit',
+        budget: 'Daily budget',
+        channels: 'Channels',
+        moderationLog: 'Moderation log',
+        blockedWords: 'Blocked words',
+        language: 'Language',
+      },
     },
     options: {
       model: 'Which Gemini model draws it',

@@ -43,10 +43,10 @@ function registeredBody(offered: readonly { name: string; model: string }[]): Co
 
 /**
  * Options whose choices are names, not words: the offered models' names, sizes ("1K", "512 px"),
- * aspect ratios, what /settings restrict limits (a model or a size) and the settings /settings reset
- * names (the names of /settings' subcommands, which stay English like every command name).
+ * aspect ratios and what /settings restrict limits (a model or a size). The settings /settings reset
+ * names are words, and translated.
  */
-const NAMES_NOT_WORDS = new Set(['model', 'size', 'aspect_ratio', 'what', 'setting']);
+const NAMES_NOT_WORDS = new Set(['model', 'size', 'aspect_ratio', 'what']);
 /** /settings language lists each language by its own name ("日本語"), the same for every reader. */
 const isAutonym = (option: Option, choice: Choice) =>
   option.name === 'language' && spokenLanguages().includes(String(choice.value));
