@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ENGLISH, voiceFor } from '../../src/text/catalogue.js';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -277,5 +278,22 @@ describe.skipIf(browserChoice.kind === 'skip')('the playground page in Chromium'
       .waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Close thread' }).click();
     await page.getByRole('combobox', { name: 'Member' }).selectOption({ label: ALICE });
+  });
+
+  test('a member who speaks Japanese gets /help in Japanese; back in English, English', async () => {
+    const japanese = voiceFor('ja').t('help.text').split('\n')[0]!;
+    const english = ENGLISH.t('help.text').split('\n')[0]!;
+    await page.getByRole('combobox', { name: 'Discord language' }).selectOption({ label: '日本語' });
+    await composer().fill('/help ');
+    await composer().press('Enter');
+    const help = page.locator('li.message.ephemeral', { hasText: japanese.replace(/\*/g, '') });
+    await help.waitFor({ timeout: 30_000 });
+    expect(await help.innerText()).not.toContain(english.replace(/\*/g, ''));
+    await page.getByRole('combobox', { name: 'Discord language' }).selectOption({ label: 'English' });
+    await composer().fill('/help ');
+    await composer().press('Enter');
+    await page
+      .locator('li.message.ephemeral', { hasText: english.replace(/\*/g, '') })
+      .waitFor({ timeout: 30_000 });
   });
 });

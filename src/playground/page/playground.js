@@ -15,6 +15,8 @@ const state = {
 };
 const ui = {
   me: null,
+  /** The Discord client language every interaction of this page carries (`interaction.locale`). */
+  locale: localStorage.getItem('playground-locale') || 'en-US',
   openThread: null,
   rows: new Map(),
   /** Per message list: was it scrolled to the bottom (so new messages should keep it there)? */
@@ -26,7 +28,7 @@ async function post(path, body) {
   const res = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: ui.me, ...body }),
+    body: JSON.stringify({ userId: ui.me, locale: ui.locale, ...body }),
   });
   const answer = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
   if (!res.ok) throw new Error(answer.error ?? `${res.status}`);
@@ -340,6 +342,11 @@ for (const list of [$('messages'), $('thread-messages')]) {
   );
 }
 $('member').addEventListener('change', (e) => setMember(e.target.value));
+$('locale').value = ui.locale;
+$('locale').addEventListener('change', (e) => {
+  ui.locale = e.target.value;
+  localStorage.setItem('playground-locale', ui.locale);
+});
 $('thread-close').addEventListener('click', closeThread);
 $('channel-link').addEventListener('click', () => ui.openThread && closeThread());
 $('lightbox-close').addEventListener('click', () => ($('lightbox').hidden = true));

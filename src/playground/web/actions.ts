@@ -71,6 +71,7 @@ export class PlaygroundActions {
     }
     const handle = await this.discord.dispatchCommand(body.name, options, {
       user,
+      ...localeOf(body),
       channelId: this.channel(body.channelId),
       // A message (or user) command from the Apps menu names what it was used on.
       ...(typeof body.targetId === 'string' ? { targetId: body.targetId } : {}),
@@ -88,6 +89,7 @@ export class PlaygroundActions {
       messageId: body.messageId,
       customId: body.customId,
       user,
+      ...localeOf(body),
       ...(values ? { values } : {}),
     });
     return this.answerOf(handle);
@@ -129,6 +131,12 @@ export class PlaygroundActions {
     if (typeof id !== 'string') throw new BadRequest('channelId must be a string');
     return id;
   }
+}
+
+/** The member's Discord client language, as the page's language picker says (a Discord locale's shape). */
+function localeOf(body: Record<string, unknown>): { locale?: string } {
+  const locale = body.locale;
+  return typeof locale === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$/.test(locale) ? { locale } : {};
 }
 
 function toUpload(raw: unknown): UploadInput {
