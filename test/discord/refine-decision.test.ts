@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ENGLISH } from '../../src/text/catalogue.js';
+import { ENGLISH, voiceFor } from '../../src/text/catalogue.js';
 import { decideRefine, UNREADABLE_HINT, type MessageFacts } from '../../src/discord/refine-decision.js';
 import { promptOfResult, renderResult } from '../../src/discord/render.js';
 import type { ResultRecord } from '../../src/store/store.js';
@@ -160,6 +160,19 @@ describe('decideRefine', () => {
         },
       });
     });
+
+    test.each(['ja', 'es-419', 'zh-CN', 'hi'])(
+      'a result posted in %s gives its prompt back too (a server may have changed language since)',
+      (language) => {
+        const words = renderResult(
+          voiceFor(language),
+          { kind: 'images', images: [], text: '' },
+          'a *red* fox',
+          '500000000000000001',
+        );
+        expect(promptOfResult(words)).toBe('a *red* fox');
+      },
+    );
 
     test('its words need not be a result of ours: the prompt is then empty, the picture still refined', async () => {
       const d = await decideRefine(facts({ replyTo: unknownReply(true, 'something else') }), store);
