@@ -175,6 +175,9 @@ export class JournalResumer {
       ref.uploadLimit,
       log,
       controls,
+      undefined,
+      // The dead process's progress message is edited into the result, not left at "Generating…".
+      ref.placeholderId,
     );
   }
 }

@@ -94,4 +94,33 @@ describe('kill -9 with jobs queued and running', () => {
     expect(world.gemini.requests).toHaveLength(1);
     expect(world.discord.messages.filter(pictureOf('delivered before the crash'))).toHaveLength(1);
   });
+
+  test('a refine cut off by kill -9 is finished in its own progress message, not left at "Generating…"', async () => {
+    world.gemini.reset();
+    const made = await world.discord.dispatchCommand('imagine', { prompt: 'a paper boat' });
+    const picture = await made.waitForOriginal((m) => m.attachments.length > 0, 15_000);
+    // Stored once the job has finished: the refine below finds its history.
+    await world.bot.waitForLog((l) => l.event === LogEvent.jobFinished);
+    world.gemini.setDefault({ kind: 'image', latencyMs: 20_000 });
+    await world.discord.dispatchMessage({
+      content: 'make it sail at night',
+      replyTo: picture.id,
+      mentionBot: true,
+    });
+    // The refine's progress message is posted (and written to the journal) before the job is sent to Gemini.
+    await world.gemini.waitForRequests(2, 10_000);
+    const inThread = () => world.discord.messages.filter((m) => m.channelId === picture.id && m.author.bot);
+    const [placeholder] = inThread();
+    expect(placeholder).toBeDefined();
+    expect(placeholder!.attachments).toHaveLength(0);
+    await world.bot.stop('SIGKILL');
+
+    world.gemini.setDefault({ kind: 'image' });
+    const bot = await world.startBot(LEASE);
+    await bot.waitForLog((l) => l.event === LogEvent.journalTakenOver && l.jobs === 1, 15_000);
+    await world.discord.waitForMessage((m) => m.id === placeholder!.id && m.attachments.length > 0, 20_000);
+    // One message in the thread: the old placeholder, now the picture; nothing new was posted.
+    expect(inThread().map((m) => m.id)).toEqual([placeholder!.id]);
+    expect(inThread()[0]!.content).not.toMatch(/Generating/);
+  });
 });
