@@ -145,6 +145,7 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
     log,
     maxAgeMs: config.resumeMaxAgeMs,
     sweepEveryMs: config.journalLeaseMs,
+    offeredModels: models.offered.map((o) => o.model),
   });
   // Jobs left by processes that are gone are taken over once Discord can be reached, and then
   // every lease length, for processes that die while this one runs.

@@ -37,6 +37,13 @@ export const LogEvent = {
   journalTakenOver: 'journal.taken-over',
   /** A journaled job that could not be run again: its member was told (or could not be). */
   journalJobLost: 'journal.job-lost',
+  /** This process's journal lease ran out unrenewed (the database is away): it starts no new job until renewed. */
+  journalLeaseLost: 'journal.lease-lost',
+  journalLeaseRenewed: 'journal.lease-renewed',
+  /** A result waits to be posted until the journal confirms this process still owns its job. */
+  journalWaiting: 'journal.waiting',
+  /** Another process took this job over while this one's lease had run out: this one's result is not posted. */
+  journalJobDropped: 'journal.job-dropped',
   geminiModelFound: 'gemini.model.found',
   geminiModelNotFound: 'gemini.model.not-found',
   geminiModelUnknown: 'gemini.model.unknown',

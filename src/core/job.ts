@@ -61,6 +61,8 @@ export type TargetRef =
       readonly userId: string;
       readonly prompt: string;
       readonly uploadLimit: number;
+      /** The progress message posted for the job: a process resuming it edits this one. */
+      readonly placeholderId?: string | undefined;
     };
 
 export type JobStatus =
@@ -112,6 +114,8 @@ export interface DeliveryTarget {
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined>;
   /** How another process reaches the same member after a crash; without one the job is not journaled. */
   readonly ref?: TargetRef | undefined;
+  /** Told the new ref whenever it changes (a progress message was posted that a crash should not orphan). */
+  onRefChange?(listener: (ref: TargetRef) => void): void;
 }
 
 export interface RefineContext {

@@ -30,11 +30,19 @@ export interface JobJournalStore {
   /**
    * Moves a job on. `attempts` is the count after this step (a job sent to Gemini for the second
    * time passes 2): a number, not an increment, so that a write retried after a lost answer does
-   * not count twice.
+   * not count twice. With `owner`, only while the entry is still that process's (a process whose
+   * lease ran out may have lost it to another): resolves to whether it was, and so was moved on.
    */
-  journalMark(jobId: string, state: Exclude<JournalState, 'queued'>, attempts: number): Promise<void>;
-  /** The job ended (delivered, refused, told): its entry goes. */
-  journalDone(jobId: string): Promise<void>;
+  journalMark(
+    jobId: string,
+    state: Exclude<JournalState, 'queued'>,
+    attempts: number,
+    owner?: string,
+  ): Promise<boolean>;
+  /** Replaces a job's payload (its target learnt a message to edit), while `owner` still holds it. */
+  journalUpdate(jobId: string, owner: string, payload: string): Promise<boolean>;
+  /** The job ended (delivered, refused, told): its entry goes (with `owner`: only if still that process's). */
+  journalDone(jobId: string, owner?: string): Promise<void>;
   /** Says that `owner` is alive until `expiresAt`; a process renews it well before then. */
   journalRenew(owner: string, expiresAt: number): Promise<void>;
   /**

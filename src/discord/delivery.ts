@@ -8,6 +8,7 @@ import {
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type Message,
+  type MessageEditOptions,
   type SendableChannels,
 } from 'discord.js';
 import type { Logger } from '../logger.js';
@@ -302,14 +303,21 @@ export class InteractionTarget implements DeliveryTarget {
   }
 }
 
+/** The progress message of a refine: the one this process posted, or one found by its id. */
+interface PlaceholderMessage {
+  readonly id: string;
+  edit(options: MessageEditOptions): Promise<Message>;
+}
+
 /**
  * A refine: progress is a reply to the member's message in the thread (or channel), which the
  * result then replaces, so the picture lands where the conversation is. If the placeholder is
  * gone, a new reply; if the thread refuses posts, its parent channel; then words alone; then a DM.
  */
 export class MessageTarget implements DeliveryTarget {
-  private placeholder: Message | undefined;
+  private placeholder: PlaceholderMessage | undefined;
   private placeholderGone = false;
+  private refListener: ((ref: TargetRef) => void) | undefined;
 
   constructor(
     private readonly channel: SendableChannels,
@@ -321,11 +329,33 @@ export class MessageTarget implements DeliveryTarget {
     private readonly log: Logger,
     private readonly controls?: ResultControls,
     private readonly onPosted?: (path: string) => void,
-  ) {}
+    /** A placeholder posted before (by a process that died): edited, not posted again. */
+    placeholderId?: string,
+  ) {
+    if (placeholderId) {
+      this.placeholder = {
+        id: placeholderId,
+        edit: (options) => this.channel.messages.edit(placeholderId, options),
+      };
+    }
+  }
 
   get ref(): TargetRef {
     const { channel, replyTo, prompt, userId, uploadLimit } = this;
-    return { kind: 'message', channelId: channel.id, replyTo, userId, prompt, uploadLimit };
+    const placeholderId = this.placeholderGone ? undefined : this.placeholder?.id;
+    return {
+      kind: 'message',
+      channelId: channel.id,
+      replyTo,
+      userId,
+      prompt,
+      uploadLimit,
+      ...(placeholderId ? { placeholderId } : {}),
+    };
+  }
+
+  onRefChange(listener: (ref: TargetRef) => void): void {
+    this.refListener = listener;
   }
 
   async progress(status: JobStatus): Promise<void> {
@@ -351,6 +381,8 @@ export class MessageTarget implements DeliveryTarget {
         allowedMentions: NO_PINGS,
         ...(this.replyTo ? { reply: { messageReference: this.replyTo, failIfNotExists: false } } : {}),
       });
+      // Written down, so that a process finishing the job after a crash edits this message.
+      this.refListener?.(this.ref);
     }
   }
 

@@ -1,12 +1,14 @@
 import type { Client } from 'discord.js';
 import type { JournalEntry } from '../core/journal.js';
-import type { DeliveredMessage, DeliveryTarget, JobResult, TargetRef } from '../core/job.js';
+import type { DeliveredMessage, DeliveryTarget, JobRequest, JobResult, TargetRef } from '../core/job.js';
+import { upscaleSizes } from '../core/model-controls.js';
 import { parseJournaledJob, requestFromJournal, type JobJournal } from '../jobs/journal.js';
 import type { JobPipeline, ResumedJob } from '../jobs/pipeline.js';
 import { FAILED_TWICE, LOST_IN_RESTART, MAYBE_POSTED } from '../jobs/present.js';
 import { LogEvent } from '../log-events.js';
 import type { Logger } from '../logger.js';
 import { sourceFromJournal } from './attachments.js';
+import type { ResultControls } from './controls/rows.js';
 import { InteractionTarget, MessageTarget, resumedInteraction } from './delivery.js';
 import { voiceFor, type Phrase, type Voice } from '../text/catalogue.js';
 
@@ -19,7 +21,22 @@ export interface ResumerOptions {
   readonly maxAgeMs: number;
   /** How often to look for the jobs of processes that died while this one runs. */
   readonly sweepEveryMs: number;
+  /** The models this process offers: a resumed picture's Upscale buttons go to sizes one of them makes. */
+  readonly offeredModels: readonly string[];
   readonly now?: () => number;
+}
+
+/**
+ * The buttons a resumed job's picture gets: the same id the admitting process gave it (the request
+ * names it), with the upscale sizes this process's models make, as submitJob chose them.
+ */
+export function resumedControls(
+  request: Pick<JobRequest, 'controls' | 'imageSize'>,
+  offered: readonly string[],
+): ResultControls | undefined {
+  return (
+    request.controls && { id: request.controls.id, upscaleSizes: upscaleSizes(offered, request.imageSize) }
+  );
 }
 
 /** Why a journaled job is not run again, or undefined when it is. */
@@ -101,11 +118,17 @@ export class JournalResumer {
       this.opts.journal.done(entry.jobId, log);
       return;
     }
+    const request = requestFromJournal(job.request, (input) => sourceFromJournal(this.opts.client, input));
     const resumed: ResumedJob = {
       id: entry.jobId,
-      request: requestFromJournal(job.request, (input) => sourceFromJournal(this.opts.client, input)),
-      // The member is answered in the language the job was admitted in.
-      target: await this.targetFor(job.target, voiceFor(job.request.locale), log),
+      request,
+      // The member is answered in the language the job was admitted in, with the buttons it was given.
+      target: await this.targetFor(
+        job.target,
+        voiceFor(job.request.locale),
+        resumedControls(request, this.opts.offeredModels),
+        log,
+      ),
       reservation: job.reservation,
       attempts: entry.attempts,
       hold: job.hold,
@@ -122,7 +145,12 @@ export class JournalResumer {
     );
   }
 
-  private async targetFor(ref: TargetRef, voice: Voice, log: Logger): Promise<DeliveryTarget> {
+  private async targetFor(
+    ref: TargetRef,
+    voice: Voice,
+    controls: ResultControls | undefined,
+    log: Logger,
+  ): Promise<DeliveryTarget> {
     const client = this.opts.client as Client<true>;
     if (ref.kind === 'interaction') {
       // A dead token is no problem here: the target then goes to the channel, mentioning the member.
@@ -132,12 +160,24 @@ export class JournalResumer {
         voice,
         log,
         undefined,
-        undefined,
+        controls,
         { private: ref.private === true },
       );
     }
     const channel = await client.channels.fetch(ref.channelId).catch(() => null);
     if (!channel?.isSendable()) return new Unreachable(`the job’s channel ${ref.channelId} is not reachable`);
-    return new MessageTarget(channel, ref.replyTo, ref.prompt, voice, ref.userId, ref.uploadLimit, log);
+    return new MessageTarget(
+      channel,
+      ref.replyTo,
+      ref.prompt,
+      voice,
+      ref.userId,
+      ref.uploadLimit,
+      log,
+      controls,
+      undefined,
+      // The dead process's progress message is edited into the result, not left at "Generating…".
+      ref.placeholderId,
+    );
   }
 }

@@ -113,6 +113,8 @@ export class JobPipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.editBudget = new EditBudget(opts.progressEditsPerSecond ?? 20);
     this.newJobId = opts.newJobId ?? (() => randomBytes(4).toString('hex'));
+    // A lease that had run out is live again: the jobs held back meanwhile may start.
+    opts.journal?.onRenewed(() => this.pump());
   }
 
   get stats() {
@@ -191,6 +193,7 @@ export class JobPipeline {
           Date.now(),
           log,
         );
+        this.followTarget(id, target, log);
       }
       this.enqueue({ ...request, id, target, log }, admission.reservation, hold);
       return { ok: true, jobId: id };
@@ -205,6 +208,7 @@ export class JobPipeline {
    */
   resume(resumed: ResumedJob): void {
     const job = this.resumedJob(resumed);
+    this.followTarget(job.id, job.target, job.log);
     job.log.info({ event: LogEvent.jobQueued, resumed: true, attempts: resumed.attempts }, 'resumed job');
     this.enqueue(job, resumed.reservation, resumed.hold, resumed.attempts);
   }
@@ -219,6 +223,12 @@ export class JobPipeline {
       kind: 'failed',
       message,
     });
+  }
+
+  /** Keeps the journal's copy of where a job answers up to date (a progress message to edit after a crash). */
+  private followTarget(id: string, target: DeliveryTarget, log: Logger): void {
+    const journal = this.opts.journal;
+    if (journal) target.onRefChange?.((ref) => journal.updateTarget(id, ref, log));
   }
 
   private resumedJob({ id, request, target }: ResumedJob): Job {
@@ -281,6 +291,8 @@ export class JobPipeline {
 
   private pump(): void {
     while (!this.closing && this.generating.size < this.opts.concurrency) {
+      // A process whose lease ran out starts nothing: another process may be taking its jobs over.
+      if (this.opts.journal && !this.opts.journal.leaseLive()) break;
       const entry = this.queue.shift();
       if (!entry) break;
       this.generating.add(entry);
@@ -437,7 +449,17 @@ export class JobPipeline {
       remembered = this.remember(job, message, outcome, result.images.length);
     };
     // Past this mark the result may be on Discord: after a crash it is never run or posted again.
-    await this.opts.journal?.mark(job.id, 'delivering', entry.attempts, job.log);
+    // Posted only once the journal says the job is still this process's: one whose lease ran out
+    // while the database was away may have lost it to a process that runs it again.
+    const claim = this.opts.journal ? await this.opts.journal.claim(job.id, entry.attempts, job.log) : 'mine';
+    if (claim === 'lost') {
+      await entry.progress.finish(() => Promise.resolve());
+      job.log.warn(
+        { event: LogEvent.journalJobDropped, result: result.kind },
+        'another process took this job over; it runs and posts it, and this process’s result is dropped',
+      );
+      return false;
+    }
     try {
       const message = await entry.progress.finish(() => job.target.deliver(result, visible));
       if (message) visible(message);

@@ -51,8 +51,12 @@ export function journalStatements(db: Database.Database): {
   const add =
     db.prepare(`INSERT OR IGNORE INTO job_journal (job_id, owner, state, attempts, payload, created_at)
     VALUES (?, ?, 'queued', 0, ?, ?)`);
-  const mark = db.prepare('UPDATE job_journal SET state = ?, attempts = MAX(attempts, ?) WHERE job_id = ?');
-  const done = db.prepare('DELETE FROM job_journal WHERE job_id = ?');
+  // A NULL owner is the unconditional form (JobJournalStore.journalMark).
+  const mark = db.prepare(
+    'UPDATE job_journal SET state = ?, attempts = MAX(attempts, ?) WHERE job_id = ? AND (? IS NULL OR owner = ?)',
+  );
+  const update = db.prepare('UPDATE job_journal SET payload = ? WHERE job_id = ? AND owner = ?');
+  const done = db.prepare('DELETE FROM job_journal WHERE job_id = ? AND (? IS NULL OR owner = ?)');
   const renew = db.prepare(`INSERT INTO journal_leases (owner, expires_at) VALUES (?, ?)
     ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at`);
   const reassign = db.prepare(
@@ -70,8 +74,10 @@ export function journalStatements(db: Database.Database): {
   });
   return {
     journalAdd: (e) => void add.run(e.jobId, e.owner, e.payload, e.createdAt),
-    journalMark: (jobId, state, attempts) => void mark.run(state, attempts, jobId),
-    journalDone: (jobId) => void done.run(jobId),
+    journalMark: (jobId, state, attempts, owner) =>
+      mark.run(state, attempts, jobId, owner ?? null, owner ?? null).changes > 0,
+    journalUpdate: (jobId, owner, payload) => update.run(payload, jobId, owner).changes > 0,
+    journalDone: (jobId, owner) => void done.run(jobId, owner ?? null, owner ?? null),
     journalRenew: (owner, expiresAt) => void renew.run(owner, expiresAt),
     journalTakeOver: (owner, now) => takeOver.immediate(owner, now),
     journalRelease: (owner) => void release.run(owner),

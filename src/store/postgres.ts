@@ -364,15 +364,30 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         write,
       );
     },
-    async journalMark(jobId, state, attempts) {
-      await q(
-        'UPDATE job_journal SET state = $2, attempts = GREATEST(attempts, $3) WHERE job_id = $1',
-        [jobId, state, attempts],
+    async journalMark(jobId, state, attempts, owner) {
+      // Sent again after a lost answer, it finds the row as the first try left it: same answer.
+      const { rowCount } = await q(
+        `UPDATE job_journal SET state = $2, attempts = GREATEST(attempts, $3)
+         WHERE job_id = $1 AND ($4::text IS NULL OR owner = $4)`,
+        [jobId, state, attempts, owner ?? null],
         write,
       );
+      return (rowCount ?? 0) > 0;
     },
-    async journalDone(jobId) {
-      await q('DELETE FROM job_journal WHERE job_id = $1', [jobId], write);
+    async journalUpdate(jobId, owner, payload) {
+      const { rowCount } = await q(
+        'UPDATE job_journal SET payload = $3 WHERE job_id = $1 AND owner = $2',
+        [jobId, owner, payload],
+        write,
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async journalDone(jobId, owner) {
+      await q(
+        'DELETE FROM job_journal WHERE job_id = $1 AND ($2::text IS NULL OR owner = $2)',
+        [jobId, owner ?? null],
+        write,
+      );
     },
     async journalRenew(owner, expiresAt) {
       await q(

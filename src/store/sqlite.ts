@@ -53,8 +53,10 @@ export function openSqliteStore(dataDir: string): Store {
   return {
     healthy: true,
     journalAdd: (entry) => settle(() => journal.journalAdd(entry)),
-    journalMark: (jobId, state, attempts) => settle(() => journal.journalMark(jobId, state, attempts)),
-    journalDone: (jobId) => settle(() => journal.journalDone(jobId)),
+    journalMark: (jobId, state, attempts, owner) =>
+      settle(() => journal.journalMark(jobId, state, attempts, owner)),
+    journalUpdate: (jobId, owner, payload) => settle(() => journal.journalUpdate(jobId, owner, payload)),
+    journalDone: (jobId, owner) => settle(() => journal.journalDone(jobId, owner)),
     journalRenew: (owner, expiresAt) => settle(() => journal.journalRenew(owner, expiresAt)),
     journalTakeOver: (owner, now) => settle(() => journal.journalTakeOver(owner, now)),
     journalRelease: (owner) => settle(() => journal.journalRelease(owner)),

@@ -14,6 +14,7 @@ import {
 } from '../../src/jobs/journal.js';
 import { memoryLimitBackend } from '../../src/jobs/limit-backend.js';
 import { JobPipeline } from '../../src/jobs/pipeline.js';
+import { LogEvent } from '../../src/log-events.js';
 import { FAILED_TWICE, LOST_IN_RESTART, MAYBE_POSTED } from '../../src/jobs/present.js';
 import { UserLimits } from '../../src/jobs/user-limits.js';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -37,15 +38,22 @@ const ref: TargetRef = {
   uploadLimit: 1 << 20,
 };
 
-/** A store whose every journal call is written into `calls` first (and may be made to hang). */
-function watchedStore(calls: string[], hang = false): Store {
+/**
+ * A store whose every journal call is written into `calls` first; with a gate, the calls made
+ * while it is closed fail as a database that is away does, until it opens.
+ */
+function watchedStore(calls: string[], gate?: { open: boolean }): Store {
   const store = openStore(':memory:');
-  const never = new Promise<never>(() => undefined);
   const watch =
     <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
+    async (...args: A): Promise<R> => {
       calls.push(`${name}:${typeof args[1] === 'string' ? args[1] : ''}`);
-      return hang ? never : run(...args);
+      if (gate && !gate.open) {
+        // As the PostgreSQL store does: retried while the database is away, then given up.
+        await new Promise((r) => setTimeout(r, 100));
+        throw new Error('connection refused');
+      }
+      return run(...args);
     };
   return Object.assign(store, {
     journalAdd: watch('add', store.journalAdd.bind(store)),
@@ -55,17 +63,22 @@ function watchedStore(calls: string[], hang = false): Store {
 }
 
 /** One bot process on `store`; its Gemini answers at once, or never (`hang`: the job stays running). */
-function setup(store: Store, calls: string[], opts: { hang?: boolean; now?: () => number } = {}) {
+function setup(
+  store: Store,
+  calls: string[],
+  opts: { hang?: boolean; now?: () => number; answer?: Promise<Outcome>; log?: typeof log } = {},
+) {
   const gemini: GeminiAdapter = {
     model: 'gemini-test',
     generate: () => {
       calls.push('gemini');
+      if (opts.answer) return opts.answer;
       return opts.hang ? new Promise<never>(() => undefined) : Promise.resolve(imageOutcome);
     },
   };
   const journal = new JobJournal(store, {
     leaseMs: 10_000,
-    log,
+    log: opts.log ?? log,
     waitMs: 50,
     ...(opts.now ? { now: opts.now } : {}),
   });
@@ -79,7 +92,7 @@ function setup(store: Store, calls: string[], opts: { hang?: boolean; now?: () =
       fitForUpload: (image, basename, limit) => fitToUploadLimit({ ...image, basename }, limit),
       shrinkDraft: (data, basename) => Promise.resolve({ filename: `${basename}.jpg`, data }),
     },
-    log,
+    log: opts.log ?? log,
     concurrency: 1,
     maxQueue: 10,
     progressIntervalMs: 0,
@@ -136,15 +149,98 @@ describe('the job journal', () => {
     expect(results[0]?.kind).toBe('images');
   });
 
-  test('a journal that never answers holds a job up no longer than its wait, and fails none', async () => {
+  test('a journal that does not answer holds a job up no longer than its wait, and its result until it answers; it fails none', async () => {
     const calls: string[] = [];
-    const { pipeline, target, results } = setup(watchedStore(calls, true), calls);
+    const gate = { open: false };
+    const store = watchedStore(calls, gate);
+    const { pipeline, target, results } = setup(store, calls);
     const started = Date.now();
     await pipeline.submit(request, () => target);
+    // Two bounded waits (add, running) of 50 ms, not a hang: Gemini is asked at once.
+    await until(() => calls.includes('gemini'));
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The result is held, not failed, until the journal says the job is still this process's.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(results).toEqual([]);
+    gate.open = true;
     await until(() => results.length > 0);
     expect(results[0]?.kind).toBe('images');
-    // Three bounded waits (add, running, delivering) of 50 ms, not a hang.
-    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a process whose lease ran out while the database was away drops its result once another took the job over; the job is posted once', async () => {
+    const base = openStore(':memory:');
+    const gate = { open: true };
+    const away = async <R>(run: () => Promise<R>): Promise<R> => {
+      if (!gate.open) {
+        await new Promise((r) => setTimeout(r, 50));
+        throw new Error('connection refused');
+      }
+      return run();
+    };
+    // Process A reaches the database through `gate`; process B always does.
+    const viaGate: Store = {
+      ...base,
+      journalAdd: (e) => away(() => base.journalAdd(e)),
+      journalMark: (...a) => away(() => base.journalMark(...a)),
+      journalUpdate: (...a) => away(() => base.journalUpdate(...a)),
+      journalDone: (...a) => away(() => base.journalDone(...a)),
+      journalRenew: (...a) => away(() => base.journalRenew(...a)),
+    };
+    const calls: string[] = [];
+    let answer: (o: Outcome) => void = () => undefined;
+    const lines: { event?: string }[] = [];
+    const aLog = pino(
+      { level: 'warn' },
+      { write: (l: string) => void lines.push(JSON.parse(l) as { event?: string }) },
+    );
+    const a = setup(viaGate, calls, { answer: new Promise<Outcome>((r) => (answer = r)), log: aLog });
+    await a.journal.start();
+    await a.pipeline.submit(request, () => a.target);
+    await until(() => calls.includes('gemini'));
+
+    // The database goes away for A; long after A's lease has run out, B takes the job over and posts it.
+    gate.open = false;
+    const b = setup(base, calls, { now: () => Date.now() + 60_000 });
+    const [entry] = await b.journal.takeOver();
+    expect(entry?.jobId).toBeDefined();
+    const job = parseJournaledJob(entry!.payload);
+    b.pipeline.resume({
+      id: entry!.jobId,
+      request: requestFromJournal(job.request, (input) => ({ ...input, url: () => Promise.resolve('u') })),
+      target: b.target,
+      reservation: job.reservation,
+      attempts: entry!.attempts,
+    });
+    await until(() => b.results.length > 0);
+    expect(b.results[0]?.kind).toBe('images');
+
+    // A's Gemini answers meanwhile: its result waits for the journal, which then says the job is B's.
+    answer(imageOutcome);
+    await until(() => lines.some((l) => l.event === LogEvent.journalWaiting));
+    expect(a.results).toEqual([]);
+    gate.open = true;
+    await until(() => lines.some((l) => l.event === LogEvent.journalJobDropped));
+    expect(a.results).toEqual([]);
+    expect(b.results).toHaveLength(1);
+    await a.journal.stop();
+  });
+
+  test('a process whose lease has run out starts no new job until it is renewed', async () => {
+    const calls: string[] = [];
+    let clock = Date.now();
+    const store = watchedStore(calls);
+    const { pipeline, journal, target, results } = setup(store, calls, { now: () => clock });
+    await journal.start();
+    clock += 60_000;
+    expect(journal.leaseLive()).toBe(false);
+    await pipeline.submit(request, () => target);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).not.toContain('gemini');
+    // A renewal lands (a takeover renews first): the job starts.
+    await journal.takeOver();
+    await until(() => results.length > 0);
+    expect(calls).toContain('gemini');
+    await journal.stop();
   });
 
   test('what is written down is enough to run the job again: inputs by where to find them, the target, the reservation', async () => {

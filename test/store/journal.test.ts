@@ -67,3 +67,32 @@ describeEachStore('job journal', ({ place, fresh }) => {
     expect(await store.journalTakeOver('b', 5000)).toEqual([]);
   });
 });
+
+describeEachStore('job journal, written by its owner only', ({ fresh }) => {
+  test('a mark, an update or a crossing-out by a process that lost the entry changes nothing, and says so', async () => {
+    const store = await fresh();
+    await store.journalAdd(entry('j1', 'a'));
+    await store.journalRenew('b', 10_000);
+    // a's lease is gone (it never had one here): b takes j1 over.
+    expect((await store.journalTakeOver('b', 5000)).map((e) => e.jobId)).toEqual(['j1']);
+
+    expect(await store.journalMark('j1', 'delivering', 1, 'a')).toBe(false);
+    expect(await store.journalUpdate('j1', 'a', 'from a')).toBe(false);
+    await store.journalDone('j1', 'a');
+    expect(await store.journalTakeOver('b', 5000)).toEqual([
+      { ...entry('j1', 'b'), state: 'queued', attempts: 0 },
+    ]);
+
+    expect(await store.journalMark('j1', 'delivering', 1, 'b')).toBe(true);
+    // Sent again (a lost answer), the same mark gives the same answer.
+    expect(await store.journalMark('j1', 'delivering', 1, 'b')).toBe(true);
+    expect(await store.journalUpdate('j1', 'b', 'from b')).toBe(true);
+    expect(await store.journalTakeOver('b', 5000)).toEqual([
+      { ...entry('j1', 'b'), payload: 'from b', state: 'delivering', attempts: 1 },
+    ]);
+    await store.journalDone('j1', 'b');
+    expect(await store.journalTakeOver('b', 5000)).toEqual([]);
+    // An entry that is not there is no one's.
+    expect(await store.journalMark('j1', 'running', 1, 'b')).toBe(false);
+  });
+});
