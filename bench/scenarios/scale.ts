@@ -12,7 +12,7 @@ import type {
 import { DEFAULT_DATABASE_URL, ownDatabase, type OwnDatabase } from '../../test/support/postgres.js';
 import { DEFAULT_REDIS_URL, deleteOwnKeys } from '../../test/support/redis.js';
 import type { ScenarioReport, Table } from '../report.js';
-import { formatBytes, formatMs, formatRatio } from '../stats.js';
+import { formatBytes, formatMs, formatRatio, median, percentile } from '../stats.js';
 import { benchUsers, countBy, waitForFinishedJobs } from '../support/bot-logs.js';
 import { MemorySampler, readProcessCpuMs } from '../support/memory.js';
 import { withWorld } from '../support/worlds.js';
@@ -88,10 +88,13 @@ async function fourProcesses(notes: string[]): Promise<Table> {
         const since = performance.now();
         const perShard = MEMBERS / PROCESSES;
         const users = shards.map((_, i) => benchUsers(perShard, i * perShard));
+        const handles: InteractionHandle[] = [];
         for (let i = 0; i < JOBS; i++) {
           const shard = i % PROCESSES;
           const user = users[shard]![Math.floor(i / PROCESSES) % perShard]!;
-          await shards[shard]!.discord.dispatchCommand('imagine', { prompt: `scale job ${i}` }, { user });
+          handles.push(
+            await shards[shard]!.discord.dispatchCommand('imagine', { prompt: `scale job ${i}` }, { user }),
+          );
         }
         const dispatchMs = performance.now() - since;
         const finished = await waitForFinishedJobs(
@@ -107,6 +110,12 @@ async function fourProcesses(notes: string[]): Promise<Table> {
         await new Promise((r) => setTimeout(r, 1500));
         const writes = (await storeWrites(db)) - writesBefore;
         const emulatorCpuMs = cpuMs.pop()!;
+        // Discord refuses an interaction's first answer after 3 s; the job then answers in the channel.
+        const answered = handles.map((h) => h.state().callbacks[0]);
+        const late = answered.filter((c) => !c || c.status >= 400).length;
+        const ackMs = answered
+          .map((c, i) => (c ? c.at - handles[i]!.state().createdAt : Number.NaN))
+          .filter(Number.isFinite);
         notes.push(
           `Dispatching the ${JOBS} commands took ${formatMs(dispatchMs)} of the completion time (one emulator process sends every interaction).`,
           `CPU from the first dispatch to the last job (user + system, all threads): bots ${cpuMs.map((ms) => formatMs(ms)).join(' / ')}, ${formatMs(cpuMs.reduce((a, b) => a + b, 0) / JOBS)} a job between them; the emulators and the driver (one process) ${formatMs(emulatorCpuMs)}, ${formatMs(emulatorCpuMs / JOBS)} a job. Load average at the end ${load.join(' / ')} on ${cpus().length} cores.`,
@@ -122,6 +131,7 @@ async function fourProcesses(notes: string[]): Promise<Table> {
             'Jobs by result',
             'Peak RSS per process',
             'Store writes per job',
+            'Interactions acknowledged too late (target 0)',
           ],
           rows: [
             [
@@ -135,6 +145,7 @@ async function fourProcesses(notes: string[]): Promise<Table> {
                 .join(', '),
               peaks.map(formatBytes).join(' / '),
               (writes / JOBS).toFixed(2),
+              `${late} (acknowledged in ${formatMs(median(ackMs))} median, ${formatMs(percentile(ackMs, 90))} p90)`,
             ],
           ],
         };
