@@ -67,3 +67,18 @@ export function readProcessIo(pid: number): ProcessIo | undefined {
     return undefined;
   }
 }
+
+/** CPU time a process has used so far, user + system, all its threads (libuv's and sharp's included), ms. */
+export function readProcessCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ, which is 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;

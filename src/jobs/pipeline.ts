@@ -76,6 +76,8 @@ export class JobPipeline {
   private closing = false;
   /** Submissions between their admission and their queueing: they count toward MAX_QUEUE. */
   private preparing = 0;
+  /** A report of queue places is scheduled for this turn of the event loop (reportPositions). */
+  private positionsDue = false;
   private readonly newJobId: () => string;
   private readonly editBudget: EditBudget;
 
@@ -267,10 +269,20 @@ export class JobPipeline {
     }
   }
 
+  /**
+   * Tells every queued job its place, once per turn of the event loop however many jobs arrived
+   * or started in it: a burst of N arrivals into a long queue would otherwise recompute and
+   * re-offer every place N times (each reporter keeps only the latest status anyway).
+   */
   private reportPositions(): void {
-    this.queue
-      .projectedOrder()
-      .forEach((entry, i) => entry.progress.update({ state: 'queued', position: i + 1 }));
+    if (this.positionsDue) return;
+    this.positionsDue = true;
+    setImmediate(() => {
+      this.positionsDue = false;
+      this.queue
+        .projectedOrder()
+        .forEach((entry, i) => entry.progress.update({ state: 'queued', position: i + 1 }));
+    });
   }
 
   private async run(entry: Entry): Promise<boolean> {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { FairQueue } from '../../src/jobs/fair-queue.js';
 
@@ -51,6 +52,20 @@ describe('FairQueue', () => {
     const served = [];
     while (q.size) served.push(q.shift());
     expect(served).toEqual(projected);
+  });
+
+  test('projected order matches the served order after any mix of arrivals and starts', () => {
+    const op = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'e'), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const q = new FairQueue<string>();
+        ops.forEach((user, i) => (user === null ? q.shift() : q.push(user, `${user}${i}`)));
+        const projected = q.projectedOrder();
+        const served = [];
+        while (q.size) served.push(q.shift());
+        expect(served).toEqual(projected);
+      }),
+    );
   });
 
   test('removing an item keeps the rest in order', () => {
