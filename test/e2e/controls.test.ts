@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { customIds } from '../support/components.js';
 import { LogEvent } from '../../src/log-events.js';
 import { startWorld, type World } from '../emulators/world.js';
 import type { FakeUser, InteractionHandle, MessageRecord } from '../../src/playground/discord/index.js';
@@ -50,18 +51,6 @@ function imagine(
     const h = await world.discord.dispatchCommand('imagine', { prompt, ...options }, { user });
     return h.waitForOriginal(withPicture, 20_000);
   });
-}
-
-/** The custom_ids of a message's buttons and menus, in order. */
-function customIds(message: MessageRecord): string[] {
-  const ids: string[] = [];
-  const walk = (c: unknown) => {
-    const component = c as { custom_id?: string; components?: unknown[] };
-    if (component.custom_id) ids.push(component.custom_id);
-    component.components?.forEach(walk);
-  };
-  message.components.forEach(walk);
-  return ids;
 }
 
 const idOf = (message: MessageRecord, action: string) => {

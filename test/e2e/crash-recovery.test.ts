@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { customIds } from '../support/components.js';
 import { LogEvent } from '../../src/log-events.js';
 import type { InteractionHandle, MessageRecord } from '../../src/playground/discord/index.js';
 import { startWorld, type World } from '../emulators/world.js';
@@ -14,18 +15,6 @@ afterAll(() => world?.stop());
 
 const pictureOf = (prompt: string) => (m: MessageRecord) =>
   m.author.bot && m.attachments.length > 0 && m.content.includes(prompt);
-
-/** The custom_ids of a message's buttons, in order. */
-function customIds(message: MessageRecord): string[] {
-  const ids: string[] = [];
-  const walk = (c: unknown) => {
-    const component = c as { custom_id?: string; components?: unknown[] };
-    if (component.custom_id) ids.push(component.custom_id);
-    component.components?.forEach(walk);
-  };
-  message.components.forEach(walk);
-  return ids;
-}
 
 describe('kill -9 with jobs queued and running', () => {
   test('a new process delivers every job exactly once, to the original reply', async () => {
