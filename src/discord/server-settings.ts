@@ -9,14 +9,19 @@ import type { GuildSettingsLog } from '../core/results.js';
 import type { Logger } from '../logger.js';
 import { LogEvent } from '../log-events.js';
 
+/** How long a server's settings are reused once read: one interaction reads them twice (its language, its admission). */
+export const SETTINGS_FRESH_MS = 2000;
+
 /**
- * Each server's settings, read from the store on every use (so a change made by another process
- * applies at once) and checked against what the operator allows now. A row that does not pass
- * is used field by field, its bad fields at their defaults, and logged once per process; a store
- * that does not answer gives the defaults, so members can still make pictures.
+ * Each server's settings, read from the store and reused for at most SETTINGS_FRESH_MS (so a
+ * change made by another process applies within two seconds, and one made here at once), and
+ * checked against what the operator allows now. A row that does not pass is used field by field,
+ * its bad fields at their defaults, and logged once per process; a store that does not answer
+ * gives the defaults, so members can still make pictures.
  */
 export class ServerSettings {
   private readonly reported = new Set<string>();
+  private readonly recent = new Map<string, { readonly at: number; readonly settings: GuildSettings }>();
 
   constructor(
     private readonly store: GuildSettingsLog,
@@ -27,6 +32,19 @@ export class ServerSettings {
 
   async forGuild(guildId: string | null): Promise<GuildSettings> {
     if (!guildId) return DEFAULT_GUILD_SETTINGS;
+    const kept = this.recent.get(guildId);
+    if (kept && this.now() - kept.at < SETTINGS_FRESH_MS) return kept.settings;
+    const settings = await this.read(guildId);
+    this.recent.set(guildId, { at: this.now(), settings });
+    // Servers seen once and never again are not kept: the map holds only the last few seconds' servers.
+    if (this.recent.size > 1000) {
+      for (const [id, entry] of this.recent)
+        if (this.now() - entry.at >= SETTINGS_FRESH_MS) this.recent.delete(id);
+    }
+    return settings;
+  }
+
+  private async read(guildId: string): Promise<GuildSettings> {
     let raw: string | undefined;
     try {
       raw = await this.store.guildSettings(guildId);
@@ -50,8 +68,10 @@ export class ServerSettings {
 
   /** Applies a change to the server's current settings and stores the result; answers it. */
   async update(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
+    this.recent.delete(guildId);
     const next = change(await this.forGuild(guildId));
     await this.store.saveGuildSettings(guildId, writeGuildSettings(next), this.now());
+    this.recent.set(guildId, { at: this.now(), settings: next });
     return next;
   }
 }
