@@ -149,6 +149,8 @@ export interface JobRequest {
   readonly private?: boolean | undefined;
   /** The catalogue language the member is answered in ('en', 'ja', …), kept for a resumed job. */
   readonly locale?: string | undefined;
+  /** The server's language, for an interaction's result posted in the channel instead of its reply. */
+  readonly serverLocale?: string | undefined;
 }
 
 /** What the admission door found out about a job's server: its own limits, within the operator's. */

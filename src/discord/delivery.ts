@@ -26,6 +26,7 @@ import type { Voice } from '../text/catalogue.js';
 import {
   DeliveryLost,
   FallbackChain,
+  inLayout,
   PlaceUnavailable,
   sendLayout,
   type Layout,
@@ -111,6 +112,11 @@ function layoutOf(
   };
 }
 
+/** A place whose messages are said as `layout` lays the result out (the same result, another language). */
+function saying(place: Place, layout: Layout): Place {
+  return { ...place, post: (m) => place.post(inLayout(m, layout)) };
+}
+
 /** Sends a result down its places; a result that reaches no one is logged as a lost job. */
 async function deliverDown(
   places: Place[],
@@ -143,6 +149,11 @@ export interface InteractionTargetOptions {
   readonly private?: boolean;
   /** Told the path of every message posted (for the deliveries metric). */
   readonly onPosted?: (path: string) => void;
+  /**
+   * The server's language (pinned, else its preferred locale): a result that falls back to the
+   * channel answers no interaction any more, so it is said in it. Default: the member's.
+   */
+  readonly serverVoice?: Voice;
 }
 
 /**
@@ -246,17 +257,15 @@ export class InteractionTarget implements DeliveryTarget {
 
   deliver(result: JobResult, onVisible?: OnVisible): Promise<DeliveredMessage | undefined> {
     const userId = this.interaction.user.id;
-    return deliverDown(
-      this.places(),
-      layoutOf(this.voice, result, this.prompt, userId, this.controls),
-      this.log,
-      userId,
-      onVisible,
-      this.options.onPosted,
-    );
+    const layout = layoutOf(this.voice, result, this.prompt, userId, this.controls);
+    const server = this.options.serverVoice;
+    const inChannel =
+      server && server !== this.voice ? layoutOf(server, result, this.prompt, userId, this.controls) : layout;
+    return deliverDown(this.places(inChannel), layout, this.log, userId, onVisible, this.options.onPosted);
   }
 
-  private places(): Place[] {
+  /** The ways to the member; the channel's are said as `inChannel` lays the result out. */
+  private places(inChannel: Layout): Place[] {
     const i = this.interaction;
     const userId = i.user.id;
     const inThread = () => !!i.channel?.isThread();
@@ -297,7 +306,9 @@ export class InteractionTarget implements DeliveryTarget {
       },
       ...(this.options.private
         ? []
-        : [channelPlace('channel', channel, userId, { replyTo }), parentPlace(channel, userId)]),
+        : [channelPlace('channel', channel, userId, { replyTo }), parentPlace(channel, userId)].map((place) =>
+            saying(place, inChannel),
+          )),
       dmPlace(i.client, userId, i.channelId ?? '', this.voice),
     ];
   }

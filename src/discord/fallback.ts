@@ -20,6 +20,32 @@ export interface Outgoing {
   readonly components?: readonly MessageRow[] | undefined;
   /** Every picture's description for screen readers. */
   readonly altText: string;
+  /** Which part of its layout this is, so a place read in another language can say it its way (inLayout). */
+  readonly piece?: Piece | undefined;
+}
+
+/** A message's part of a layout: its words, a later group of pictures, or the words that stand in for pictures. */
+export type Piece =
+  | { readonly kind: 'first' }
+  | { readonly kind: 'group' }
+  | { readonly kind: 'notPosted'; readonly problem: UploadProblem }
+  | { readonly kind: 'restNotPosted'; readonly count: number; readonly problem: UploadProblem };
+
+/** The same message from another layout of the same result (the same result in another language). */
+export function inLayout(message: Outgoing, layout: Layout): Outgoing {
+  const piece = message.piece;
+  if (!piece) return message;
+  const altText = layout.altText;
+  switch (piece.kind) {
+    case 'first':
+      return { ...message, content: layout.content, components: layout.components, altText };
+    case 'group':
+      return { ...message, altText };
+    case 'notPosted':
+      return { ...message, content: layout.notPosted(piece.problem), components: layout.components, altText };
+    case 'restNotPosted':
+      return { ...message, content: layout.restNotPosted(piece.count, piece.problem), altText };
+  }
 }
 
 export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -242,14 +268,18 @@ export async function sendLayout(
             first: true,
             components: layout.components,
             altText: layout.altText,
+            piece: { kind: 'first' },
           }
-        : { images, first: false, altText: layout.altText },
+        : { images, first: false, altText: layout.altText, piece: { kind: 'group' } },
       (problem) => ({
         content: isFirst ? layout.notPosted(problem) : layout.restNotPosted(remaining, problem),
         images: [],
         first: isFirst,
         altText: layout.altText,
         ...(isFirst ? { components: layout.components } : {}),
+        piece: isFirst
+          ? { kind: 'notPosted', problem }
+          : { kind: 'restNotPosted', count: remaining, problem },
       }),
     );
     if (!posted) {

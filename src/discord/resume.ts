@@ -126,6 +126,7 @@ export class JournalResumer {
       target: await this.targetFor(
         job.target,
         voiceFor(job.request.locale),
+        voiceFor(job.request.serverLocale ?? job.request.locale),
         resumedControls(request, this.opts.offeredModels),
         log,
       ),
@@ -148,6 +149,8 @@ export class JournalResumer {
   private async targetFor(
     ref: TargetRef,
     voice: Voice,
+    /** What the channel reads, for a result posted there instead of the reply. */
+    serverVoice: Voice,
     controls: ResultControls | undefined,
     log: Logger,
   ): Promise<DeliveryTarget> {
@@ -161,7 +164,7 @@ export class JournalResumer {
         log,
         undefined,
         controls,
-        { private: ref.private === true },
+        { private: ref.private === true, serverVoice },
       );
     }
     const channel = await client.channels.fetch(ref.channelId).catch(() => null);

@@ -16,6 +16,7 @@ import { NO_PINGS } from './no-pings.js';
 import { admitToServer } from './admission.js';
 import { LogEvent } from '../log-events.js';
 import type { Phrase, Voice } from '../text/catalogue.js';
+import { serverVoice } from './voices.js';
 
 /** Every interaction that can start a job: slash and context-menu commands, buttons, modals. */
 export type JobInteraction =
@@ -33,6 +34,8 @@ export interface JobOrigin {
   readonly shownPrompt: string;
   /** The language the member is answered in, now and when the job is resumed after a crash. */
   readonly voice: Voice;
+  /** The server's language, for an answer that lands in the channel instead (default: the member's). */
+  readonly serverVoice?: Voice | undefined;
   /** Says, at once, why the job was not taken. */
   refuse(message: Phrase): Promise<void>;
   /** Whether its answers can be shown to the member alone (an interaction's can). */
@@ -42,10 +45,16 @@ export interface JobOrigin {
 }
 
 /** An interaction: refusals are private replies; the job answers in the deferred reply. */
-export function interactionOrigin(interaction: JobInteraction, voice: Voice, prompt: string): JobOrigin {
+export function interactionOrigin(
+  interaction: JobInteraction,
+  voice: Voice,
+  prompt: string,
+  serverVoice?: Voice,
+): JobOrigin {
   return {
     shownPrompt: prompt,
     voice,
+    serverVoice,
     async refuse(message) {
       await interaction.reply({
         content: voice.say(message),
@@ -68,6 +77,7 @@ export function interactionOrigin(interaction: JobInteraction, voice: Voice, pro
       return new InteractionTarget(interaction, prompt, voice, log, deferred, controls, {
         private: hidden,
         onPosted,
+        ...(serverVoice ? { serverVoice } : {}),
       });
     },
   };
@@ -96,6 +106,15 @@ export function messageOrigin(
   };
 }
 
+/** The server's language for an interaction's job: what its channel reads when the reply cannot be used. */
+export function interactionServerVoice(
+  ctx: AppContext,
+  interaction: JobInteraction,
+): Promise<Voice | undefined> {
+  if (!interaction.guildId) return Promise.resolve(undefined);
+  return serverVoice(ctx, { id: interaction.guildId, preferredLocale: interaction.guildLocale });
+}
+
 /** A request made by an interaction: its member, server and channel are the interaction's. */
 export function requestFrom(
   interaction: JobInteraction,
@@ -116,13 +135,17 @@ export function requestFrom(
 }
 
 /** An interaction's job, submitted and answered the way every interaction's job is. */
-export function submitInteractionJob(
+export async function submitInteractionJob(
   ctx: AppContext,
   interaction: JobInteraction,
   voice: Voice,
   what: Omit<JobRequest, 'userId' | 'guildId' | 'channelId'>,
 ): Promise<void> {
-  return submitJob(ctx, requestFrom(interaction, what), interactionOrigin(interaction, voice, what.prompt));
+  return submitJob(
+    ctx,
+    requestFrom(interaction, what),
+    interactionOrigin(interaction, voice, what.prompt, await interactionServerVoice(ctx, interaction)),
+  );
 }
 
 /**
@@ -159,7 +182,12 @@ export async function submitJob(ctx: AppContext, request: JobRequest, origin: Jo
   const offered = ctx.models.offered.map((o) => o.model);
   const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, admitted.request.imageSize) };
   const submission = await ctx.pipeline.submit(
-    { ...admitted.request, locale: origin.voice.locale, controls: { id, shownPrompt: origin.shownPrompt } },
+    {
+      ...admitted.request,
+      locale: origin.voice.locale,
+      serverLocale: origin.serverVoice?.locale,
+      controls: { id, shownPrompt: origin.shownPrompt },
+    },
     (job) => origin.prepare({ ...job, controls }),
     admitted.policy,
   );

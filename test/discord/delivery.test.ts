@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { ENGLISH } from '../../src/text/catalogue.js';
+import { ENGLISH, voiceFor } from '../../src/text/catalogue.js';
 import { DiscordAPIError, HTTPError, type Message, type SendableChannels } from 'discord.js';
 import { pino } from 'pino';
 import { describe, expect, test, vi } from 'vitest';
@@ -187,6 +187,45 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
     expect(sent[0]!.content).toMatch(/could not post this in <#channel-1>/);
     expect(delivered?.messageId).toBe('dm-1');
     expect(interaction.editReply).not.toHaveBeenCalled();
+  });
+
+  test('a result that falls back to the channel is said in the server’s language; one by DM in the member’s', async () => {
+    const japanese = voiceFor('ja');
+    const late = Date.now() - 16 * 60_000;
+    const sent: Sent[] = [];
+    await new InteractionTarget(
+      fakeInteraction(sent, {}, late),
+      'a cat',
+      ENGLISH,
+      capturedLog().log,
+      undefined,
+      undefined,
+      {
+        serverVoice: japanese,
+      },
+    ).deliver(pictures(1));
+    expect(sent.map((s) => s.place)).toEqual(['channel']);
+    expect(sent[0]!.content).toContain(
+      japanese.t('result.images', { prompt: 'a cat', member: '<@1090000000000001001>' }),
+    );
+
+    const byDm: Sent[] = [];
+    const noChannel = { channel: () => apiError(50013, 403, 'Missing Permissions') };
+    await new InteractionTarget(
+      fakeInteraction(byDm, noChannel, late),
+      'a cat',
+      ENGLISH,
+      capturedLog().log,
+      undefined,
+      undefined,
+      {
+        serverVoice: japanese,
+      },
+    ).deliver(pictures(1));
+    expect(byDm.map((s) => s.place)).toEqual(['dm']);
+    expect(byDm[0]!.content).toContain(
+      ENGLISH.t('result.images', { prompt: 'a cat', member: '<@1090000000000001001>' }),
+    );
   });
 
   test('when nothing reaches the member, the job is logged as lost with its member and deliver rejects', async () => {

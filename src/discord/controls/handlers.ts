@@ -15,7 +15,13 @@ import { DEFAULT_UPLOAD_LIMIT, MessageTarget } from '../delivery.js';
 import { NO_PINGS } from '../no-pings.js';
 import { cleanPrompt } from '../prompt.js';
 import { threadName, threadOnPicture } from '../refine.js';
-import { interactionOrigin, requestFrom, submitJob, type JobOrigin } from '../submit.js';
+import {
+  interactionOrigin,
+  interactionServerVoice,
+  requestFrom,
+  submitJob,
+  type JobOrigin,
+} from '../submit.js';
 import { mayDelete, planAction, type JobAction } from './actions.js';
 import { encodeControlId, parseControlId, parsePickValue, type ControlAction } from './custom-id.js';
 import { submitMessageEdit } from './message-edit.js';
@@ -126,7 +132,7 @@ async function submitAction(
   await submitJob(
     ctx,
     requestFrom(interaction, plan.request),
-    interactionOrigin(interaction, voice, plan.shownPrompt),
+    interactionOrigin(interaction, voice, plan.shownPrompt, await interactionServerVoice(ctx, interaction)),
   );
 }
 
