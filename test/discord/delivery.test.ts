@@ -191,41 +191,33 @@ describe('InteractionTarget: delivery falls back, in order, and never sends a pi
 
   test('a result that falls back to the channel is said in the server’s language; one by DM in the member’s', async () => {
     const japanese = voiceFor('ja');
-    const late = Date.now() - 16 * 60_000;
-    const sent: Sent[] = [];
-    await new InteractionTarget(
-      fakeInteraction(sent, {}, late),
-      'a cat',
-      ENGLISH,
-      capturedLog().log,
-      undefined,
-      undefined,
-      {
-        serverVoice: japanese,
-      },
-    ).deliver(pictures(1));
-    expect(sent.map((s) => s.place)).toEqual(['channel']);
-    expect(sent[0]!.content).toContain(
-      japanese.t('result.images', { prompt: 'a cat', member: '<@1090000000000001001>' }),
-    );
+    const line = (voice: typeof japanese) =>
+      voice.t('result.images', { prompt: 'a cat', member: '<@1090000000000001001>' });
+    /** Delivers one picture for an English member in a Japanese server, once the token has expired. */
+    const deliverLate = async (faults: Faults) => {
+      const sent: Sent[] = [];
+      const interaction = fakeInteraction(sent, faults, Date.now() - 16 * 60_000);
+      const options = { serverVoice: japanese };
+      const target = new InteractionTarget(
+        interaction,
+        'a cat',
+        ENGLISH,
+        capturedLog().log,
+        undefined,
+        undefined,
+        options,
+      );
+      await target.deliver(pictures(1));
+      return sent;
+    };
 
-    const byDm: Sent[] = [];
-    const noChannel = { channel: () => apiError(50013, 403, 'Missing Permissions') };
-    await new InteractionTarget(
-      fakeInteraction(byDm, noChannel, late),
-      'a cat',
-      ENGLISH,
-      capturedLog().log,
-      undefined,
-      undefined,
-      {
-        serverVoice: japanese,
-      },
-    ).deliver(pictures(1));
+    const inChannel = await deliverLate({});
+    expect(inChannel.map((s) => s.place)).toEqual(['channel']);
+    expect(inChannel[0]!.content).toContain(line(japanese));
+
+    const byDm = await deliverLate({ channel: () => apiError(50013, 403, 'Missing Permissions') });
     expect(byDm.map((s) => s.place)).toEqual(['dm']);
-    expect(byDm[0]!.content).toContain(
-      ENGLISH.t('result.images', { prompt: 'a cat', member: '<@1090000000000001001>' }),
-    );
+    expect(byDm[0]!.content).toContain(line(ENGLISH));
   });
 
   test('when nothing reaches the member, the job is logged as lost with its member and deliver rejects', async () => {
