@@ -102,6 +102,7 @@ const pick = (
 
 /** A language as its own speakers name it ("日本語", "español (Latinoamérica)"). */
 function autonym(language: string): string {
+  // The catalogue's English is plain "English", not "American English".
   const intl = language === FALLBACK_LOCALE ? 'en' : language;
   return new Intl.DisplayNames(intl, { type: 'language' }).of(intl) ?? language;
 }

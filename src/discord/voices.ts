@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { GuildSettings } from '../core/guild-settings.js';
-import { languageOf, voiceFor, type Voice } from '../text/catalogue.js';
+import { voiceFor, type Voice } from '../text/catalogue.js';
 
 /**
  * Which language the bot speaks to whom. An interaction is answered in its member's Discord
@@ -9,7 +9,7 @@ import { languageOf, voiceFor, type Voice } from '../text/catalogue.js';
  * everywhere. A locale the catalogue does not speak is answered in English.
  */
 export function languageFor(settings: GuildSettings, locale: string | null | undefined): Voice {
-  return voiceFor(settings.language ?? languageOf(locale) ?? locale);
+  return voiceFor(settings.language ?? locale);
 }
 
 /** The server's settings for choosing a language; a store that does not answer means none are pinned. */

@@ -107,6 +107,9 @@ export const DISCORD_LOCALES: readonly DiscordLocale[] = Object.values(Locale);
 
 export type DiscordLocale = `${Locale}`;
 
+/** The Intl locale a catalogue language is written in: English as in the US. */
+export const intlLocale = (language: string): string => (language === FALLBACK_LOCALE ? 'en-US' : language);
+
 /** One language's way of saying things: its sentences, numbers, money and lists. */
 export class Voice {
   private readonly numbers: Intl.NumberFormat;
@@ -117,7 +120,7 @@ export class Voice {
     readonly locale: string,
     private readonly i18n: i18n,
   ) {
-    const intl = locale === FALLBACK_LOCALE ? 'en-US' : locale;
+    const intl = intlLocale(locale);
     this.numbers = new Intl.NumberFormat(intl);
     // Spend is summed in micro-dollars and often a fraction of a cent: shown to the micro-dollar,
     // at least to the cent, so a figure is exactly what the store recorded.
@@ -166,9 +169,11 @@ export class Voice {
 
   /** A catalogue language's name in this voice's language ('ja' -> "Japanese", or "日本語" in Japanese). */
   languageName(language: string): string {
-    const intl = (l: string) => (l === FALLBACK_LOCALE ? 'en-US' : l);
     try {
-      return new Intl.DisplayNames(intl(this.locale), { type: 'language' }).of(intl(language)) ?? language;
+      return (
+        new Intl.DisplayNames(intlLocale(this.locale), { type: 'language' }).of(intlLocale(language)) ??
+        language
+      );
     } catch {
       return language;
     }
