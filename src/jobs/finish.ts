@@ -31,6 +31,9 @@ export interface FinishOptions {
   readonly journal?: JobJournal | undefined;
 }
 
+/** How a job ended here: its member told, not told, or the job dropped because another process runs it. */
+export type Ending = 'told' | 'untold' | 'dropped';
+
 /** A job at its end, with what was reserved for it at admission. */
 export interface FinishingJob {
   readonly job: Job;
@@ -98,8 +101,11 @@ export class JobFinisher {
     }
   }
 
-  /** Delivers a job's result or reason; resolves to whether it reached the member. */
-  async finish(entry: FinishingJob, result: JobResult, outcome?: Outcome): Promise<boolean> {
+  /**
+   * Delivers a job's result or reason; resolves to whether it reached the member, or that the job
+   * was dropped here because another process took it over (that process tells the member).
+   */
+  async finish(entry: FinishingJob, result: JobResult, outcome?: Outcome): Promise<Ending> {
     const { job } = entry;
     let delivered = 0;
     let told = false;
@@ -123,7 +129,7 @@ export class JobFinisher {
         { event: LogEvent.journalJobDropped, result: result.kind },
         'another process took this job over; it runs and posts it, and this process’s result is dropped',
       );
-      return false;
+      return 'dropped';
     }
     try {
       const message = await entry.progress.finish(() => job.target.deliver(result, visible));
@@ -152,7 +158,7 @@ export class JobFinisher {
       .settle(entry.reservation, delivered)
       .catch((err: unknown) => job.log.error({ err, delivered }, 'could not settle the daily count'));
     this.opts.journal?.done(job.id, job.log);
-    return told;
+    return told ? 'told' : 'untold';
   }
 
   /**

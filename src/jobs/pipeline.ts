@@ -193,10 +193,8 @@ export class JobPipeline {
    */
   async abandon(resumed: ResumedJob, message: Phrase): Promise<boolean> {
     const job = this.resumedJob(resumed);
-    return this.finisher.finish(this.entryFor(job, resumed.reservation, resumed.hold, resumed.attempts), {
-      kind: 'failed',
-      message,
-    });
+    const entry = this.entryFor(job, resumed.reservation, resumed.hold, resumed.attempts);
+    return (await this.finisher.finish(entry, { kind: 'failed', message })) === 'told';
   }
 
   /** Keeps the journal's copy of where a job answers up to date (a progress message to edit after a crash). */
@@ -357,7 +355,10 @@ export class JobPipeline {
     } catch (err) {
       result = this.finisher.errorResult(err, job, controller.signal.aborted);
     }
-    const told = await this.finisher.finish(entry, result, outcome);
+    const ending = await this.finisher.finish(entry, result, outcome);
+    // A dropped job is finished by the process that took it over, which logs it (and tells the member).
+    if (ending === 'dropped') return true;
+    const told = ending === 'told';
     job.log.info(
       { event: LogEvent.jobFinished, result: result.kind, told, ms: Date.now() - started },
       'job finished',
@@ -372,9 +373,10 @@ export class JobPipeline {
   async shutdown(graceMs: number): Promise<ShutdownSummary> {
     this.closing = true;
     const waiting = this.queue.drain();
-    const told = waiting.map((entry) =>
-      this.finisher.finish(entry, { kind: 'failed', message: NOT_STARTED_RESTART }),
-    );
+    const told = waiting.map(async (entry) => {
+      const ending = await this.finisher.finish(entry, { kind: 'failed', message: NOT_STARTED_RESTART });
+      return ending !== 'untold';
+    });
     const running = [...this.active.values()];
     const graceEnded = await within(Promise.all(running), graceMs);
     if (graceEnded === undefined) {
