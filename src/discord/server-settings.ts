@@ -13,11 +13,19 @@ import { LogEvent } from '../log-events.js';
 export const SETTINGS_FRESH_MS = 2000;
 
 /**
+ * How long an interaction waits for its server's settings. Discord refuses an interaction's first
+ * answer after 3 s, and the settings are read before the job is admitted and acknowledged, so a
+ * database that hangs (frozen, partitioned) must not hold them for its query timeout.
+ */
+export const SETTINGS_READ_DEADLINE_MS = 750;
+
+/**
  * Each server's settings, read from the store and reused for at most SETTINGS_FRESH_MS (so a
  * change made by another process applies within two seconds, and one made here at once), and
  * checked against what the operator allows now. A row that does not pass is used field by field,
- * its bad fields at their defaults, and logged once per process; a store that does not answer
- * gives the defaults, so members can still make pictures.
+ * its bad fields at their defaults, and logged once per process. A store that fails or does not
+ * answer within SETTINGS_READ_DEADLINE_MS gives the last settings this process read for the
+ * server, however old (the defaults if none), so members can still make pictures.
  */
 export class ServerSettings {
   private readonly reported = new Set<string>();
@@ -47,11 +55,21 @@ export class ServerSettings {
   private async read(guildId: string): Promise<GuildSettings> {
     let raw: string | undefined;
     try {
-      raw = await this.store.guildSettings(guildId);
+      raw = await beforeDeadline(this.store.guildSettings(guildId), SETTINGS_READ_DEADLINE_MS);
     } catch (err) {
-      this.log.error({ err, guildId }, 'could not read the server’s settings; using the defaults');
-      return DEFAULT_GUILD_SETTINGS;
+      const last = this.recent.get(guildId)?.settings;
+      this.log.error(
+        { err, guildId },
+        last
+          ? 'could not read the server’s settings in time; using the last ones read'
+          : 'could not read the server’s settings in time; using the defaults',
+      );
+      return last ?? DEFAULT_GUILD_SETTINGS;
     }
+    return this.checked(guildId, raw);
+  }
+
+  private checked(guildId: string, raw: string | undefined): GuildSettings {
     const { settings, problems } = readGuildSettings(raw, this.bounds);
     if (problems.length > 0) {
       const key = `${guildId}:${raw}`;
@@ -68,10 +86,20 @@ export class ServerSettings {
 
   /** Applies a change to the server's current settings and stores the result; answers it. */
   async update(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
-    this.recent.delete(guildId);
-    const next = change(await this.forGuild(guildId));
+    // From the stored row itself, however long it takes: a change made to a fallback would
+    // overwrite every other setting the server has. A store that fails fails the change.
+    const next = change(this.checked(guildId, await this.store.guildSettings(guildId)));
     await this.store.saveGuildSettings(guildId, writeGuildSettings(next), this.now());
     this.recent.set(guildId, { at: this.now(), settings: next });
     return next;
   }
+}
+
+/** `promise`'s value, or a rejection once `ms` have passed without it. */
+function beforeDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

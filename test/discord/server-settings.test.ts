@@ -1,24 +1,39 @@
 import { pino } from 'pino';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { GuildSettingsLog } from '../../src/core/results.js';
-import { SETTINGS_FRESH_MS, ServerSettings } from '../../src/discord/server-settings.js';
+import {
+  SETTINGS_FRESH_MS,
+  SETTINGS_READ_DEADLINE_MS,
+  ServerSettings,
+} from '../../src/discord/server-settings.js';
 import { flashAndProBounds } from '../support/settings-bounds.js';
 
 /** A settings table in memory that counts its reads, shared like a database by every "process". */
 function table() {
   const rows = new Map<string, string>();
   let reads = 0;
+  /** What the database does with a read: answers, hangs (frozen) or fails (gone). */
+  let mode: 'answer' | 'hang' | 'fail' = 'answer';
+  let writes = 0;
   const log: GuildSettingsLog = {
     guildSettings: (id) => {
       reads++;
+      if (mode === 'hang') return new Promise(() => undefined);
+      if (mode === 'fail') return Promise.reject(new Error('connection terminated'));
       return Promise.resolve(rows.get(id));
     },
     saveGuildSettings: (id, row) => {
+      writes++;
       rows.set(id, row);
       return Promise.resolve();
     },
   };
-  return { log, reads: () => reads };
+  return {
+    log,
+    reads: () => reads,
+    writes: () => writes,
+    database: (next: typeof mode) => (mode = next),
+  };
 }
 
 const silent = pino({ level: 'silent' });
@@ -65,5 +80,62 @@ describe('a server’s settings, read once per interaction rather than twice', (
     await b.update('g1', (s) => ({ ...s, blockedWords: ['dragon'] }));
     const next = await a.update('g1', (s) => ({ ...s, dailyPictureLimit: 3 }));
     expect(next).toMatchObject({ blockedWords: ['dragon'], dailyPictureLimit: 3 });
+  });
+});
+
+describe('a server’s settings while the database does not answer', () => {
+  afterEach(() => vi.useRealTimers());
+
+  test('a read that hangs gives up within the deadline, with the last settings this process read', async () => {
+    vi.useFakeTimers();
+    const { log, database } = table();
+    const settings = new ServerSettings(log, bounds, silent);
+    await settings.update('g1', (s) => ({ ...s, blockedWords: ['dragon'], dailyPictureLimit: 4 }));
+    vi.advanceTimersByTime(SETTINGS_FRESH_MS);
+    database('hang');
+    const read = settings.forGuild('g1');
+    await vi.advanceTimersByTimeAsync(SETTINGS_READ_DEADLINE_MS);
+    // The server's rules still hold: its blocked words are not dropped for the defaults.
+    expect(await read).toMatchObject({ blockedWords: ['dragon'], dailyPictureLimit: 4 });
+  });
+
+  test('a server never read before gets the defaults, in time', async () => {
+    vi.useFakeTimers();
+    const { log, database } = table();
+    database('hang');
+    const settings = new ServerSettings(log, bounds, silent);
+    const read = settings.forGuild('g2');
+    await vi.advanceTimersByTimeAsync(SETTINGS_READ_DEADLINE_MS);
+    expect((await read).blockedWords).toEqual([]);
+  });
+
+  test('a fallback is kept as briefly as a read: once the database answers, the stored row is read again', async () => {
+    let now = 1_000_000;
+    const { log, database, reads } = table();
+    const settings = new ServerSettings(log, bounds, silent, () => now);
+    database('fail');
+    await settings.forGuild('g1');
+    await settings.forGuild('g1');
+    expect(reads()).toBe(1);
+    database('answer');
+    now += SETTINGS_FRESH_MS;
+    await settings.forGuild('g1');
+    expect(reads()).toBe(2);
+  });
+
+  test('a change is refused rather than made to a fallback: it would overwrite every other setting', async () => {
+    const { log, database, writes } = table();
+    const settings = new ServerSettings(log, bounds, silent);
+    await settings.update('g1', (s) => ({ ...s, blockedWords: ['dragon'] }));
+    database('fail');
+    await expect(settings.update('g1', (s) => ({ ...s, dailyPictureLimit: 3 }))).rejects.toThrow(
+      'connection terminated',
+    );
+    expect(writes()).toBe(1);
+    database('answer');
+    expect(await settings.update('g1', (s) => ({ ...s, dailyPictureLimit: 3 }))).toMatchObject({
+      blockedWords: ['dragon'],
+      dailyPictureLimit: 3,
+    });
   });
 });
