@@ -1,6 +1,5 @@
 import {
   Events,
-  MessageFlags,
   PermissionFlagsBits,
   type ChatInputCommandInteraction,
   type Client,
@@ -13,6 +12,7 @@ import {
 import type { AppContext } from '../context.js';
 import { phraseOf, UserError } from '../errors.js';
 import type { Command, MessageCommand } from './command.js';
+import { answerPrivately } from './acknowledge.js';
 import { handleControl } from './controls/handlers.js';
 import { phrase, type Phrase, type Voice } from '../text/catalogue.js';
 import { NO_PINGS } from './no-pings.js';
@@ -41,12 +41,9 @@ type RoutedInteraction =
   | MessageComponentInteraction
   | ModalSubmitInteraction;
 
-/** Answers a failed interaction in whatever state it is in: nothing sent, deferred, or replied. */
+/** Answers a failed interaction, to its member alone, in whatever state it is in. */
 async function answerError(interaction: RoutedInteraction, voice: Voice, message: Phrase): Promise<void> {
-  const payload = { content: voice.t('problem', { message }), allowedMentions: NO_PINGS };
-  if (interaction.deferred) await interaction.editReply(payload);
-  else if (interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
-  else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+  await answerPrivately(interaction, { content: voice.t('problem', { message }), allowedMentions: NO_PINGS });
 }
 
 /** The commands the bot answers, by name: slash commands and message context menus. */

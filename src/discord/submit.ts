@@ -1,5 +1,4 @@
 import {
-  MessageFlags,
   type ChatInputCommandInteraction,
   type Message,
   type MessageComponentInteraction,
@@ -13,6 +12,7 @@ import { newControlId } from './controls/custom-id.js';
 import type { ResultControls } from './controls/rows.js';
 import { InteractionTarget } from './delivery.js';
 import { NO_PINGS } from './no-pings.js';
+import { Acknowledgement } from './acknowledge.js';
 import { admitToServer } from './admission.js';
 import { LogEvent } from '../log-events.js';
 import type { Phrase, Voice } from '../text/catalogue.js';
@@ -38,42 +38,51 @@ export interface JobOrigin {
   readonly serverVoice?: Voice | undefined;
   /** Says, at once, why the job was not taken. */
   refuse(message: Phrase): Promise<void>;
+  /**
+   * The server takes the job (answered `privately` or not) and the pipeline's admission starts: an
+   * origin that must answer within a deadline may acknowledge the job before admission answers.
+   */
+  admitting?(privately: boolean): void;
+  /** Resolves once any acknowledgement in flight has landed: called before an error goes up. */
+  settled?(): Promise<void>;
   /** Whether its answers can be shown to the member alone (an interaction's can). */
   readonly canHide: boolean;
   /** Makes the job's delivery target once it is admitted. */
   prepare(job: PreparedJob): DeliveryTarget | Promise<DeliveryTarget>;
 }
 
-/** An interaction: refusals are private replies; the job answers in the deferred reply. */
+/**
+ * An interaction: refusals are private; the job answers in the deferred reply. The deferral is made
+ * once the job is admitted, or earlier when admission is slow (Acknowledgement).
+ */
 export function interactionOrigin(
   interaction: JobInteraction,
   voice: Voice,
   prompt: string,
   serverVoice?: Voice,
 ): JobOrigin {
+  const ack = new Acknowledgement(interaction);
   return {
     shownPrompt: prompt,
     voice,
     serverVoice,
-    async refuse(message) {
-      await interaction.reply({
-        content: voice.say(message),
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: NO_PINGS,
-      });
-    },
+    admitting: (privately) => ack.soon(privately),
+    settled: () => ack.settled(),
+    refuse: (message) => ack.refuse({ content: voice.say(message), allowedMentions: NO_PINGS }),
     canHide: true,
     prepare({ log, controls, private: hidden, onPosted }) {
       // The deferral and the job start together: the job need not wait a round trip to Discord,
       // and every edit of the reply waits for the deferral. If it fails, the result goes to the
       // channel.
-      const deferred = interaction.deferReply(hidden ? { flags: MessageFlags.Ephemeral } : {}).then(
-        () => true,
-        (err: unknown) => {
-          log.warn({ err }, 'could not defer the reply; the result will be posted in the channel');
-          return false;
-        },
-      );
+      const deferred = ack.defer(hidden).then((ok) => {
+        if (!ok) {
+          log.warn(
+            { err: ack.failure },
+            'could not defer the reply; the result will be posted in the channel',
+          );
+        }
+        return ok;
+      });
       return new InteractionTarget(interaction, prompt, voice, log, deferred, controls, {
         private: hidden,
         onPosted,
@@ -181,15 +190,23 @@ export async function submitJob(ctx: AppContext, request: JobRequest, origin: Jo
   const id = newControlId();
   const offered = ctx.models.offered.map((o) => o.model);
   const controls: ResultControls = { id, upscaleSizes: upscaleSizes(offered, admitted.request.imageSize) };
-  const submission = await ctx.pipeline.submit(
-    {
-      ...admitted.request,
-      locale: origin.voice.locale,
-      serverLocale: origin.serverVoice?.locale,
-      controls: { id, shownPrompt: origin.shownPrompt },
-    },
-    (job) => origin.prepare({ ...job, controls }),
-    admitted.policy,
-  );
+  origin.admitting?.(admitted.request.private === true);
+  let submission;
+  try {
+    submission = await ctx.pipeline.submit(
+      {
+        ...admitted.request,
+        locale: origin.voice.locale,
+        serverLocale: origin.serverVoice?.locale,
+        controls: { id, shownPrompt: origin.shownPrompt },
+      },
+      (job) => origin.prepare({ ...job, controls }),
+      admitted.policy,
+    );
+  } catch (err) {
+    // Whoever answers the error sees how the member was answered so far.
+    await origin.settled?.();
+    throw err;
+  }
   if (!submission.ok) await origin.refuse(submission.message);
 }

@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { AppContext } from '../../context.js';
 import type { ControlRecord } from '../../core/controls.js';
+import { Acknowledgement } from '../acknowledge.js';
 import { UserError } from '../../errors.js';
 import { phrase, type Voice } from '../../text/catalogue.js';
 import { pictureSource, replaySource } from '../attachments.js';
@@ -173,21 +174,19 @@ async function submitEdit(
   const parent = await ctx.store.getResult(record.messageId);
   if (!parent) throw unknown();
   const lineage = await ctx.store.lineage(parent.messageId);
+  // The modal's own answer is private whatever the job: it only says where the edit goes.
+  const ack = new Acknowledgement(interaction);
   const origin: JobOrigin = {
     shownPrompt: instruction,
     voice,
-    async refuse(message) {
-      await interaction.reply({
-        content: voice.say(message),
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: NO_PINGS,
-      });
-    },
+    admitting: () => ack.soon(true),
+    settled: () => ack.settled(),
+    refuse: (message) => ack.refuse({ content: voice.say(message), allowedMentions: NO_PINGS }),
     // The edit answers in the picture's thread, for everyone there, as a reply refine does.
     canHide: false,
     async prepare({ log, controls, onPosted }) {
       // Acknowledged first: finding or starting the thread is more round trips to Discord.
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      if (!(await ack.defer(true))) throw ack.failure;
       const channel = await threadForEdit(interaction, record, ctx, voice, log);
       await interaction
         .editReply({
