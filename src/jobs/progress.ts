@@ -35,9 +35,21 @@ export class EditBudget {
 const UNLIMITED = { take: () => ({ ok: true }) as const };
 
 /** Tells statuses apart without serialising a draft's bytes: a draft is known by its number. */
-function statusKey(status: JobStatus): string {
+export function statusKey(status: JobStatus): string {
   if (status.state === 'queued') return `queued:${status.position}`;
-  return `generating:${status.attempt}:${status.draft ? `draft-${status.draft.number}` : ''}`;
+  return generatingKey(status.attempt, status.draft?.number);
+}
+
+/** The key of a generating status: its attempt, and the number of the draft it shows if any. */
+export function generatingKey(attempt: number, draft?: number): string {
+  return `generating:${attempt}:${draft === undefined ? '' : `draft-${draft}`}`;
+}
+
+/** A status to send, known by its key, made only when its edit is about to be sent. */
+interface Pending {
+  readonly key: string;
+  /** The status, or undefined when there is nothing to show after all. */
+  make(): Promise<JobStatus | undefined>;
 }
 
 /**
@@ -49,7 +61,7 @@ function statusKey(status: JobStatus): string {
 export class ProgressReporter {
   private chain: Promise<unknown> = Promise.resolve();
   private lastSent = -Infinity;
-  private pending: JobStatus | undefined;
+  private pending: Pending | undefined;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
   private lastKey = '';
@@ -63,10 +75,18 @@ export class ProgressReporter {
   ) {}
 
   update(status: JobStatus): void {
+    this.later(statusKey(status), () => Promise.resolve(status));
+  }
+
+  /**
+   * Like update, for a status that costs something to make (a draft to shrink): `make` runs only
+   * once its edit has its turn, so a status replaced by a newer one, or overtaken by the result,
+   * costs nothing. `key` is what statusKey will say of the status made.
+   */
+  later(key: string, make: () => Promise<JobStatus | undefined>): void {
     if (this.finished) return;
-    const key = statusKey(status);
     if (key === this.lastKey && !this.pending) return;
-    this.pending = status;
+    this.pending = { key, make };
     if (this.timer) return;
     const wait = Math.max(0, this.lastSent + this.intervalMs - this.now());
     this.timer = setTimeout(() => this.flush(), wait);
@@ -74,23 +94,26 @@ export class ProgressReporter {
 
   private flush(): void {
     this.timer = undefined;
-    const status = this.pending;
+    const pending = this.pending;
     this.pending = undefined;
-    if (!status || this.finished) return;
-    const key = statusKey(status);
-    if (key === this.lastKey) return;
+    if (!pending || this.finished) return;
+    if (pending.key === this.lastKey) return;
     const slot = this.budget.take();
     if (!slot.ok) {
       // Over budget: keep the latest status and try again when an edit is free (with jitter, so
       // the waiting jobs do not all come back at once).
-      this.pending = status;
+      this.pending = pending;
       this.timer = setTimeout(() => this.flush(), slot.retryInMs + Math.random() * 250);
       return;
     }
-    this.lastKey = key;
+    this.lastKey = pending.key;
     this.lastSent = this.now();
     this.chain = this.chain
-      .then(() => this.target.progress(status))
+      .then(async () => {
+        const status = await pending.make();
+        // Made while the result was on its way: it would only delay it.
+        if (status && !this.finished) await this.target.progress(status);
+      })
       .catch((err: unknown) => this.log.warn({ err }, 'progress update failed'));
   }
 

@@ -83,6 +83,8 @@ describe('ProgressReporter with drafts', () => {
 });
 
 describe('DraftPreviews', () => {
+  afterEach(() => vi.useRealTimers());
+
   const interim = (attempt: number, number: number): InterimImage => ({
     mimeType: 'image/png',
     data: Buffer.from(`${attempt}/${number}`),
@@ -90,55 +92,87 @@ describe('DraftPreviews', () => {
     number,
   });
 
-  function previews(shrink = async (data: Buffer, basename: string) => ({ filename: basename, data })) {
-    const statuses: JobStatus[] = [];
-    const d = new DraftPreviews(shrink, 'draft-job', { update: (s) => statuses.push(s) }, log);
-    const shown = () =>
-      statuses.map((s) =>
-        s.state === 'generating' ? `${s.attempt}:${s.draft ? s.draft.filename : '-'}` : s.state,
-      );
-    return { d, shown };
+  /** Drafts through a real reporter (one edit per `intervalMs`) to a recording target. */
+  function previews(
+    intervalMs: number,
+    shrink = async (data: Buffer, basename: string) => ({ filename: basename, data }),
+  ) {
+    const shrunk: string[] = [];
+    const { sent, target } = recorder();
+    const reporter = new ProgressReporter(target, log, intervalMs);
+    const d = new DraftPreviews(
+      (data, basename) => {
+        shrunk.push(data.toString());
+        return shrink(data, basename);
+      },
+      'draft-job',
+      reporter,
+      log,
+    );
+    const shown = () => sent.map((s) => s.what);
+    const deliver = () =>
+      reporter.finish(() => target.deliver({ kind: 'failed', message: phrase('failure.generic') }));
+    return { d, shown, shrunk, deliver };
   }
-  const settle = () => new Promise((r) => setTimeout(r, 5));
 
-  test('shows each draft of the current attempt, named as a draft, and a retry starts clean', async () => {
-    const { d, shown } = previews();
+  test('shows each draft of the current attempt, and a retry starts clean', async () => {
+    vi.useFakeTimers();
+    const { d, shown } = previews(0);
     d.startAttempt(1);
+    await vi.advanceTimersByTimeAsync(10);
     d.offer(interim(1, 1));
-    await settle();
+    await vi.advanceTimersByTimeAsync(10);
     d.startAttempt(2);
+    await vi.advanceTimersByTimeAsync(10);
     d.offer(interim(1, 2)); // late, from the attempt that failed
     d.offer(interim(2, 1));
-    await settle();
-    expect(shown()).toEqual(['1:-', '1:draft-job-1', '2:-', '2:draft-job-1']);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(shown()).toEqual(['generating 1', 'generating 1 draft 1', 'generating 2', 'generating 2 draft 1']);
   });
 
-  test('a draft still being shrunk when its attempt ends, or Gemini answers, is not shown', async () => {
-    let finishShrink: () => void = () => undefined;
-    const { d, shown } = previews(
-      (data, filename) => new Promise((resolve) => (finishShrink = () => resolve({ filename, data }))),
-    );
+  test('a draft still waiting for its edit when Gemini answers is never shrunk', async () => {
+    vi.useFakeTimers();
+    const { d, shown, shrunk, deliver } = previews(2000);
     d.startAttempt(1);
+    await vi.advanceTimersByTimeAsync(100);
+    // The "Generating…" edit was just sent: this draft's edit would have to wait 2 s.
     d.offer(interim(1, 1));
+    await vi.advanceTimersByTimeAsync(500);
     d.close();
-    finishShrink();
-    await settle();
-    expect(shown()).toEqual(['1:-']);
+    await deliver();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(shrunk).toEqual([]);
+    expect(shown()).toEqual(['generating 1', 'result']);
   });
 
-  test('while one draft is shrunk, a newer one replaces any waiting; one that cannot be read is skipped', async () => {
-    const shrunk: string[] = [];
-    const { d, shown } = previews(async (data, filename) => {
-      shrunk.push(data.toString());
+  test('a draft still being shrunk when Gemini answers is not shown', async () => {
+    let finishShrink: () => void = () => undefined;
+    const { d, shown, deliver } = previews(0, (data, filename) => {
+      return new Promise((resolve) => (finishShrink = () => resolve({ filename, data })));
+    });
+    d.offer(interim(1, 1));
+    await new Promise((r) => setTimeout(r, 10));
+    d.close();
+    const delivered = deliver();
+    finishShrink();
+    await delivered;
+    expect(shown()).toEqual(['result']);
+  });
+
+  test('of drafts waiting for one edit only the newest is shrunk; one that cannot be read is skipped', async () => {
+    vi.useFakeTimers();
+    const { d, shown, shrunk } = previews(2000, async (data, filename) => {
       if (data.toString() === '1/3') throw new Error('not an image');
       return { filename, data };
     });
     d.startAttempt(1);
+    await vi.advanceTimersByTimeAsync(10);
     d.offer(interim(1, 1));
     d.offer(interim(1, 2));
+    await vi.advanceTimersByTimeAsync(3000);
     d.offer(interim(1, 3));
-    await settle();
-    expect(shrunk).toEqual(['1/1', '1/3']);
-    expect(shown()).toEqual(['1:-', '1:draft-job-1']);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(shrunk).toEqual(['1/2', '1/3']);
+    expect(shown()).toEqual(['generating 1', 'generating 1 draft 2']);
   });
 });
