@@ -30,6 +30,7 @@ export const SETTINGS_READ_DEADLINE_MS = 750;
 export class ServerSettings {
   private readonly reported = new Set<string>();
   private readonly recent = new Map<string, { readonly at: number; readonly settings: GuildSettings }>();
+  private readonly reading = new Map<string, Promise<GuildSettings>>();
 
   constructor(
     private readonly store: GuildSettingsLog,
@@ -42,14 +43,26 @@ export class ServerSettings {
     if (!guildId) return DEFAULT_GUILD_SETTINGS;
     const kept = this.recent.get(guildId);
     if (kept && this.now() - kept.at < SETTINGS_FRESH_MS) return kept.settings;
-    const settings = await this.read(guildId);
-    this.recent.set(guildId, { at: this.now(), settings });
-    // Servers seen once and never again are not kept: the map holds only the last few seconds' servers.
-    if (this.recent.size > 1000) {
-      for (const [id, entry] of this.recent)
-        if (this.now() - entry.at >= SETTINGS_FRESH_MS) this.recent.delete(id);
+    // One read per server at a time: a burst of commands in one server waits for the same read
+    // rather than queueing one each for the database's few connections.
+    let reading = this.reading.get(guildId);
+    if (!reading) {
+      const started = this.read(guildId).then((settings) => {
+        // A change made here while the read was on its way is newer than what it read.
+        if (this.reading.get(guildId) !== started) return this.recent.get(guildId)?.settings ?? settings;
+        this.reading.delete(guildId);
+        this.recent.set(guildId, { at: this.now(), settings });
+        // Servers seen once and never again are not kept: the map holds only the last few seconds' servers.
+        if (this.recent.size > 1000) {
+          for (const [id, entry] of this.recent)
+            if (this.now() - entry.at >= SETTINGS_FRESH_MS) this.recent.delete(id);
+        }
+        return settings;
+      });
+      reading = started;
+      this.reading.set(guildId, started);
     }
-    return settings;
+    return reading;
   }
 
   private async read(guildId: string): Promise<GuildSettings> {
@@ -90,6 +103,7 @@ export class ServerSettings {
     // overwrite every other setting the server has. A store that fails fails the change.
     const next = change(this.checked(guildId, await this.store.guildSettings(guildId)));
     await this.store.saveGuildSettings(guildId, writeGuildSettings(next), this.now());
+    this.reading.delete(guildId);
     this.recent.set(guildId, { at: this.now(), settings: next });
     return next;
   }

@@ -83,6 +83,43 @@ describe('a server’s settings, read once per interaction rather than twice', (
   });
 });
 
+describe('a burst of commands in one server', () => {
+  test('a hundred reads at once wait for one database read', async () => {
+    const { log, reads } = table();
+    const settings = new ServerSettings(log, bounds, silent);
+    await settings.update('g1', (s) => ({ ...s, dailyPictureLimit: 6 }));
+    const before = reads();
+    const all = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => settings.forGuild(i % 2 === 0 ? 'g1' : 'g2')),
+    );
+    // One for each server (g1's copy from the update is fresh: no read at all).
+    expect(reads() - before).toBe(1);
+    expect(all.filter((s) => s.dailyPictureLimit === 6)).toHaveLength(50);
+  });
+
+  test('a change made here while a read is on its way wins over what that read brings back', async () => {
+    let answer: (row: string | undefined) => void = () => undefined;
+    const rows = new Map<string, string>();
+    let slow = false;
+    const log: GuildSettingsLog = {
+      guildSettings: (id) =>
+        slow ? new Promise((resolve) => (answer = resolve)) : Promise.resolve(rows.get(id)),
+      saveGuildSettings: (id, row) => {
+        rows.set(id, row);
+        return Promise.resolve();
+      },
+    };
+    const settings = new ServerSettings(log, bounds, silent);
+    slow = true;
+    const reading = settings.forGuild('g1');
+    slow = false;
+    await settings.update('g1', (s) => ({ ...s, dailyPictureLimit: 2 }));
+    answer(undefined);
+    await reading;
+    expect((await settings.forGuild('g1')).dailyPictureLimit).toBe(2);
+  });
+});
+
 describe('a server’s settings while the database does not answer', () => {
   afterEach(() => vi.useRealTimers());
 
