@@ -73,7 +73,13 @@ function readTimeline(
   const last = gemini.at(-1);
   if (!defer) throw new Error('no interaction callback seen');
   if (!upload?.bodyEndAt) throw new Error('no completed upload seen');
-  if (!first?.bodyEndAt || !last?.finishAt) throw new Error('no answered Gemini request seen');
+  if (!first?.bodyEndAt || !last?.finishAt) {
+    const seen = gemini.map(
+      (e) =>
+        `${e.method} ${e.url} body ${e.bodyEndAt ? 'in' : 'not in'}, answer ${e.finishAt ? 'out' : 'not out'}`,
+    );
+    throw new Error(`no answered Gemini request seen (${seen.join('; ') || 'none'})`);
+  }
   return {
     dispatchedAt,
     deferAt: defer.startAt,
