@@ -177,6 +177,26 @@ describe.skipIf(browserChoice.kind === 'skip')('the playground page in Chromium'
     await composer().pressSequentially(prompt);
   }
 
+  test('the suggestions stay open when the composer loses its focus for a moment and gets it back', async () => {
+    await composer().click();
+    await composer().pressSequentially('/ima');
+    try {
+      const suggestion = page.getByRole('option', { name: /^\/imagine/ });
+      await suggestion.waitFor();
+      // As a re-render or a closed dialog does: the focus goes and comes back within the blur's delay.
+      await composer().evaluate((el) => {
+        const input = el as unknown as { blur(): void; focus(): void };
+        input.blur();
+        input.focus();
+      });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await suggestion.isVisible()).toBe(true);
+    } finally {
+      // The next test starts from an empty composer either way.
+      await composer().fill('');
+    }
+  });
+
   test('/imagine from the suggestions: the progress, then the picture, labelled as a placeholder, full size on click', async () => {
     await slash('imagine', 'a lighthouse at dusk');
     await page.keyboard.press('Enter');

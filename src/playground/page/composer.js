@@ -201,7 +201,12 @@ export class Composer {
       placeholder: `Message ${label.replace(/^Message /, '')} — type / for commands`,
       oninput: () => this.refresh(),
       onkeydown: (e) => this.onKey(e),
-      onblur: () => setTimeout(() => this.hideSuggestions(), 150),
+      // Later, so a click on a suggestion lands first; and not if the focus came back meanwhile
+      // (a re-render or a closed dialog gives it back), or the list would vanish under the typing.
+      onblur: () =>
+        setTimeout(() => {
+          if (document.activeElement !== this.input) this.hideSuggestions();
+        }, 150),
       onfocus: () => this.refresh(),
     });
     this.replyBar = h('div', { class: 'composer-bar', hidden: true });
