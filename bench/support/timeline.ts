@@ -31,7 +31,11 @@ export interface JobTimeline {
   readonly message: MessageRecord;
 }
 
-export const hasImage = (m: MessageRecord) => m.attachments.length > 0;
+/**
+ * The reply holds the job's picture: not one of Gemini's drafts, which a long job's progress
+ * message carries meanwhile (`draft-<job>-<n>`), with the Gemini answer still on its way.
+ */
+export const hasImage = (m: MessageRecord) => m.attachments.some((a) => !a.filename.startsWith('draft-'));
 
 /** Time from dispatch to the upload being completely received. */
 export const endToEnd = (t: JobTimeline) => t.uploadEndAt - t.dispatchedAt;
