@@ -41,6 +41,15 @@ function interactionMadeAt(createdTimestamp: number, { deferFails = false } = {}
   return { interaction: interaction as unknown as AnsweredInteraction, calls };
 }
 
+/** An interaction made now whose admission outlasted the delay: deferred early (privately or not). */
+async function deferredEarly(privately: boolean) {
+  const made = interactionMadeAt(Date.now());
+  const ack = new Acknowledgement(made.interaction, 1000);
+  ack.soon(privately);
+  await vi.advanceTimersByTimeAsync(1500);
+  return { ...made, ack };
+}
+
 const SAID = { content: 'You have made 20 pictures today.', allowedMentions: { parse: [] } };
 const methods = (calls: { method: string }[]) => calls.map((c) => c.method);
 
@@ -85,10 +94,7 @@ describe('acknowledging an interaction whose admission may be slow', () => {
   });
 
   test('a refusal after a public early deferral: the public “thinking…” goes, then a private follow-up', async () => {
-    const { interaction, calls } = interactionMadeAt(Date.now());
-    const ack = new Acknowledgement(interaction, 1000);
-    ack.soon(false);
-    await vi.advanceTimersByTimeAsync(1500);
+    const { calls, ack } = await deferredEarly(false);
     await ack.refuse(SAID);
     expect(calls).toEqual([
       { method: 'deferReply', options: {} },
@@ -99,20 +105,14 @@ describe('acknowledging an interaction whose admission may be slow', () => {
   });
 
   test('a refusal after a private early deferral becomes the reply itself', async () => {
-    const { interaction, calls } = interactionMadeAt(Date.now());
-    const ack = new Acknowledgement(interaction, 1000);
-    ack.soon(true);
-    await vi.advanceTimersByTimeAsync(1500);
+    const { calls, ack } = await deferredEarly(true);
     await ack.refuse(SAID);
     expect(methods(calls)).toEqual(['deferReply', 'editReply']);
     expect(calls[1]!.options).toEqual(SAID);
   });
 
   test('the job admitted after an early deferral uses it: Discord is answered once', async () => {
-    const { interaction, calls } = interactionMadeAt(Date.now());
-    const ack = new Acknowledgement(interaction, 1000);
-    ack.soon(false);
-    await vi.advanceTimersByTimeAsync(1500);
+    const { calls, ack } = await deferredEarly(false);
     expect(await ack.defer(false)).toBe(true);
     expect(methods(calls)).toEqual(['deferReply']);
   });

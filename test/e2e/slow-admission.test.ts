@@ -29,6 +29,15 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Dispatches /imagine while the database is stalled; resolves once Discord has its deferral, in time. */
+async function imagineDeferredInTime(prompt: string): Promise<InteractionHandle> {
+  const h = await world.discord.dispatchCommand('imagine', { prompt });
+  const first = await h.waitForCallback(DEADLINE_MS);
+  expect(first.type).toBe(DEFERRED);
+  expect(first.at - h.state().createdAt).toBeLessThan(DEADLINE_MS);
+  return h;
+}
+
 const messageOf = (id: string | null | undefined) => world.discord.messages.find((m) => m.id === id);
 
 describe.skipIf(postgresUrl === null)('an admission slowed by a database that does not answer', () => {
@@ -51,10 +60,7 @@ describe.skipIf(postgresUrl === null)('an admission slowed by a database that do
     proxy.stall();
     let h: InteractionHandle;
     try {
-      h = await world.discord.dispatchCommand('imagine', { prompt: 'a fox behind a slow database' });
-      const first = await h.waitForCallback(DEADLINE_MS);
-      expect(first.type).toBe(DEFERRED);
-      expect(first.at - h.state().createdAt).toBeLessThan(DEADLINE_MS);
+      h = await imagineDeferredInTime('a fox behind a slow database');
       // Admission is still waiting for the database: the job is not queued, Gemini not called.
       expect(world.bot.logs().filter((l) => l.event === LogEvent.jobQueued)).toHaveLength(0);
       await new Promise((r) => setTimeout(r, 3500 - (Date.now() - h.state().createdAt)));
@@ -74,10 +80,7 @@ describe.skipIf(postgresUrl === null)('an admission slowed by a database that do
     proxy.stall();
     let h: InteractionHandle;
     try {
-      h = await world.discord.dispatchCommand('imagine', { prompt: 'a fox behind a frozen database' });
-      const first = await h.waitForCallback(DEADLINE_MS);
-      expect(first.type).toBe(DEFERRED);
-      expect(first.at - h.state().createdAt).toBeLessThan(DEADLINE_MS);
+      h = await imagineDeferredInTime('a fox behind a frozen database');
       await until(() => h.state().followUpIds.length > 0, 40_000);
     } finally {
       proxy.restore();
