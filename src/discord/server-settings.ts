@@ -1,3 +1,4 @@
+import { within } from '../core/abort.js';
 import {
   DEFAULT_GUILD_SETTINGS,
   readGuildSettings,
@@ -68,7 +69,13 @@ export class ServerSettings {
   private async read(guildId: string): Promise<GuildSettings> {
     let raw: string | undefined;
     try {
-      raw = await beforeDeadline(this.store.guildSettings(guildId), SETTINGS_READ_DEADLINE_MS);
+      // Wrapped: a server with no row reads as undefined, which `within` keeps for "too late".
+      const answer = await within(
+        this.store.guildSettings(guildId).then((row) => ({ row })),
+        SETTINGS_READ_DEADLINE_MS,
+      );
+      if (!answer) throw new Error(`no answer within ${SETTINGS_READ_DEADLINE_MS} ms`);
+      raw = answer.row;
     } catch (err) {
       const last = this.recent.get(guildId)?.settings;
       this.log.error(
@@ -107,13 +114,4 @@ export class ServerSettings {
     this.recent.set(guildId, { at: this.now(), settings: next });
     return next;
   }
-}
-
-/** `promise`'s value, or a rejection once `ms` have passed without it. */
-function beforeDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

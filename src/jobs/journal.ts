@@ -1,3 +1,4 @@
+import { within } from '../core/abort.js';
 import { randomBytes } from 'node:crypto';
 import type { HistoryTurn } from '../core/conversation.js';
 import type { JobJournalStore, JournalEntry, JournalState } from '../core/journal.js';
@@ -338,12 +339,6 @@ export class JobJournal {
         return false;
       },
     );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.waitMs)));
-    try {
-      return await Promise.race([logged, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await within(logged, this.waitMs)) ?? false;
   }
 }

@@ -1,3 +1,4 @@
+import { within } from '../core/abort.js';
 import { randomBytes } from 'node:crypto';
 import type { ImageInput } from '../core/images.js';
 import type { Outcome } from '../core/generation.js';
@@ -398,14 +399,3 @@ export interface ShutdownSummary {
 
 /** How long a shutdown waits for interrupted and queued jobs' members to be told. */
 const SHUTDOWN_TELL_MS = 3000;
-
-/** The promise's value if it settles within ms, else undefined. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -35,7 +35,7 @@ export class EditBudget {
 const UNLIMITED = { take: () => ({ ok: true }) as const };
 
 /** Tells statuses apart without serialising a draft's bytes: a draft is known by its number. */
-export function statusKey(status: JobStatus): string {
+function statusKey(status: JobStatus): string {
   if (status.state === 'queued') return `queued:${status.position}`;
   return generatingKey(status.attempt, status.draft?.number);
 }

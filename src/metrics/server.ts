@@ -1,3 +1,4 @@
+import { within } from '../core/abort.js';
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
@@ -71,11 +72,10 @@ export function startMetricsServer(
 }
 
 async function storeCheck(health: HealthCheck): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STORE_CHECK_MS)));
-  try {
-    return await Promise.race([health.storeUsable().catch(() => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (
+    (await within(
+      health.storeUsable().catch(() => false),
+      STORE_CHECK_MS,
+    )) ?? false
+  );
 }
