@@ -101,6 +101,8 @@ interface Held {
   /** Whether the entry was written (undefined: not answered yet). */
   added: boolean | undefined;
   payload: string;
+  /** Set once the job has ended: it stays held until its entry is crossed out (see done). */
+  ended?: true;
 }
 
 const RETRY_FIRST_MS = 250;
@@ -294,16 +296,26 @@ export class JobJournal {
     }
   }
 
-  /** Crosses a job out: fire and forget, after its other writes, retried by the store; a failure is logged. */
+  /**
+   * Crosses a job out: fire and forget, after its other writes, retried by the store; a failure is
+   * logged. The job stays held until its entry is gone: until then a takeover still finds the
+   * entry, and must not take this process's own finished job for one a stopped process left (it
+   * would tell a member who has their picture that it was lost). One whose crossing-out failed
+   * stays held for good, for the same reason.
+   */
   done(jobId: string, log: Logger): void {
     const held = this.held.get(jobId);
-    if (!held) return;
-    this.held.delete(jobId);
-    this.then(held, () => this.store.journalDone(jobId, this.owner)).catch((err: unknown) =>
-      log.error(
-        { err, event: LogEvent.storeWriteLost },
-        'could not cross the finished job out of the journal',
-      ),
+    if (!held || held.ended) return;
+    held.ended = true;
+    this.then(held, () => this.store.journalDone(jobId, this.owner)).then(
+      () => {
+        if (this.held.get(jobId) === held) this.held.delete(jobId);
+      },
+      (err: unknown) =>
+        log.error(
+          { err, event: LogEvent.storeWriteLost },
+          'could not cross the finished job out of the journal',
+        ),
     );
   }
 
@@ -311,8 +323,11 @@ export class JobJournal {
   async takeOver(): Promise<JournalEntry[]> {
     // Renewed first: a process taking over must itself be alive by the lease, or another could take the same entries from it.
     await this.renew();
+    // The jobs held when the question is sent: one crossed out while it is on its way may still be
+    // in the answer, and is this process's own all the same.
+    const known = new Set(this.held.keys());
     const entries = (await this.store.journalTakeOver(this.owner, this.now())).filter(
-      (e) => !this.held.has(e.jobId),
+      (e) => !known.has(e.jobId) && !this.held.has(e.jobId),
     );
     for (const e of entries) {
       this.held.set(e.jobId, { chain: Promise.resolve(), added: true, payload: e.payload });

@@ -225,6 +225,48 @@ describe('the job journal', () => {
     await a.journal.stop();
   });
 
+  test('a process never takes its own finished job over, even while the job is being crossed out', async () => {
+    const base = openStore(':memory:');
+    let crossOut: () => void = () => undefined;
+    const crossingOut = new Promise<void>((r) => (crossOut = r));
+    let answerTakeOver: () => void = () => undefined;
+    const takeOverAnswered = new Promise<void>((r) => (answerTakeOver = r));
+    let doneCalled = false;
+    let crossedOut = false;
+    // The crossing-out is slow (a busy database), and the takeover's answer comes after it landed,
+    // though the takeover read the journal before: as two connections of one pool can do.
+    const store: Store = {
+      ...base,
+      journalDone: async (...args) => {
+        doneCalled = true;
+        await crossingOut;
+        await base.journalDone(...args);
+        crossedOut = true;
+      },
+      journalTakeOver: async (...args) => {
+        const entries = await base.journalTakeOver(...args);
+        await takeOverAnswered;
+        return entries;
+      },
+    };
+    const calls: string[] = [];
+    const a = setup(store, calls);
+    await a.journal.start();
+    await a.pipeline.submit(request, () => a.target);
+    await until(() => doneCalled);
+    expect(a.results.map((r) => r.kind)).toEqual(['images']);
+
+    const sweep = a.journal.takeOver();
+    await new Promise((r) => setTimeout(r, 20));
+    crossOut();
+    await until(() => crossedOut);
+    answerTakeOver();
+    // Had it taken the job for a stopped process's, it would tell the member their picture was lost.
+    expect(await sweep).toEqual([]);
+    expect(await a.journal.takeOver()).toEqual([]);
+    await a.journal.stop();
+  });
+
   test('a process whose lease has run out starts no new job until it is renewed', async () => {
     const calls: string[] = [];
     let clock = Date.now();
