@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import type { Redis } from 'ioredis';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DailyUsage, SpendLedger } from '../core/results.js';
 import { SHARED_STORE_DOWN, USAGE_NOT_COUNTED } from './present.js';
-import { createRedisClient, RedisHealth, redisAddress, whenReady } from './redis-client.js';
+import {
+  createRedisClient,
+  LIMITS_DEADLINE_MS,
+  RedisHealth,
+  redisAddress,
+  whenReady,
+} from './redis-client.js';
 
 /**
  * Every Redis key of the bot starts with this. Google's quota belongs to the API key's project,
@@ -115,8 +122,21 @@ for _, key in ipairs(KEYS) do
 end
 return 0`;
 
+type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
+
 /**
- * Limits kept in Redis. Every call answers within REDIS_DEADLINE_MS: when Redis is down or slow,
+ * A Lua script as a command of `redis`: ioredis sends it by its SHA1 (EVALSHA), and the whole
+ * script only the first time on a connection or when Redis lost it (a restart answers NOSCRIPT).
+ * Without numberOfKeys, the first argument says how many keys follow.
+ */
+function script(redis: Redis, name: string, lua: string, numberOfKeys?: number): ScriptCall {
+  redis.defineCommand(name, { lua, ...(numberOfKeys !== undefined ? { numberOfKeys } : {}) });
+  const call = (redis as unknown as Record<string, ScriptCall>)[name]!;
+  return (...args) => call.apply(redis, args);
+}
+
+/**
+ * Limits kept in Redis. Every call answers within LIMITS_DEADLINE_MS: when Redis is down or slow,
  * admission fails with a UserError the member sees at once, instead of the interaction timing out.
  */
 export function redisLimitBackend(
@@ -124,7 +144,12 @@ export function redisLimitBackend(
   prefix: string,
   log: Logger = pino({ level: 'silent' }),
 ): LimitBackend {
-  const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'));
+  const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'), {
+    commandTimeout: LIMITS_DEADLINE_MS,
+  });
+  const hitWindow = script(redis, 'bananaHitWindow', HIT_WINDOW, 1);
+  const reserveDaily = script(redis, 'bananaReserveDaily', RESERVE_DAILY, 1);
+  const reserveSpend = script(redis, 'bananaReserveSpend', RESERVE_SPEND);
   // Names this backend's entries in a window: two backends at the same millisecond (two
   // processes, or two clients in one) must never write the same member, or one start is lost.
   const self = randomBytes(6).toString('hex');
@@ -149,7 +174,7 @@ export function redisLimitBackend(
       const member = `${now}:${self}:${seq++}`;
       const freeAt = Number(
         await answering('hitWindow', () =>
-          redis.eval(HIT_WINDOW, 1, `${prefix}:window:${key}`, limit, windowMs, now, member),
+          hitWindow(`${prefix}:window:${key}`, limit, windowMs, now, member),
         ),
       );
       return freeAt === 0 ? { ok: true } : { ok: false, freeAt };
@@ -159,7 +184,7 @@ export function redisLimitBackend(
     reserveDaily: (userId, day, limit) =>
       answering(
         'reserveDaily',
-        async () => Number(await redis.eval(RESERVE_DAILY, 1, dayKey(userId, day), limit, 2 * 86_400)) === 1,
+        async () => Number(await reserveDaily(dayKey(userId, day), limit, 2 * 86_400)) === 1,
       ),
     async addDaily(userId, day, images) {
       const key = dayKey(userId, day);
@@ -179,14 +204,7 @@ export function redisLimitBackend(
       const keys = claims.map((c) => spendKey(c.scope, day));
       const full = Number(
         await answering('reserveSpend', () =>
-          redis.eval(
-            RESERVE_SPEND,
-            keys.length,
-            ...keys,
-            micros,
-            2 * 86_400,
-            ...claims.map((c) => c.limitMicros),
-          ),
+          reserveSpend(keys.length, ...keys, micros, 2 * 86_400, ...claims.map((c) => c.limitMicros)),
         ),
       );
       return full === 0 ? { ok: true } : { ok: false, full: claims[full - 1]!.scope };
