@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Config } from '../config.js';
 import { NO_PINGS } from './no-pings.js';
 
@@ -13,6 +13,10 @@ export function createDiscordClient(config: Config): Client {
   return new Client({
     intents,
     partials: [Partials.Channel],
+    // No message cache: the bot never reads one (a reply's picture, a button's message are fetched
+    // or come with their event), and discord.js would otherwise keep 200 messages a channel and
+    // patch each on every MESSAGE_UPDATE, one for every progress edit the bot makes.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     rest: { api: config.discordApiUrl },
     // discord.js runs every shard named here over its own gateway connection in this process;
     // several processes split SHARD_COUNT between them by SHARD_IDS.
