@@ -114,6 +114,11 @@ export const intlLocale = (language: string): string => (language === FALLBACK_L
 export class Voice {
   private readonly numbers: Intl.NumberFormat;
   private readonly dollars: Intl.NumberFormat;
+  /**
+   * Sentences without parameters (button labels, headings), said once: i18next's lookup is a
+   * measurable part of every message the bot renders, and these never change while it runs.
+   */
+  private readonly fixed = new Map<string, string>();
 
   constructor(
     /** The catalogue language this voice speaks ('en', 'ja', …). */
@@ -139,6 +144,12 @@ export class Voice {
 
   /** A phrase in this voice; phrases among its parameters are said first, in the same voice. */
   say(p: Phrase): string {
+    if (Object.keys(p.params).length === 0) {
+      let text = this.fixed.get(p.key);
+      if (text === undefined)
+        this.fixed.set(p.key, (text = String(this.i18n.t(p.key, { lng: this.locale }))));
+      return text;
+    }
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(p.params)) {
       if (isPhrase(value)) params[name] = this.say(value);
