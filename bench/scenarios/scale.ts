@@ -1,4 +1,6 @@
-import { cpus, loadavg, setPriority } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { redisKeyPrefix } from '../../src/jobs/limit-backend.js';
@@ -14,7 +16,7 @@ import { DEFAULT_REDIS_URL, deleteOwnKeys } from '../../test/support/redis.js';
 import type { ScenarioReport, Table } from '../report.js';
 import { formatBytes, formatMs, formatRatio, median, percentile } from '../stats.js';
 import { benchUsers, countBy, waitForFinishedJobs } from '../support/bot-logs.js';
-import { MemorySampler, readProcessCpuMs } from '../support/memory.js';
+import { MemorySampler, readMachineBusyMs, readProcessCpuMs } from '../support/memory.js';
 import { withWorld } from '../support/worlds.js';
 
 const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
@@ -90,6 +92,7 @@ async function fourProcesses(notes: string[]): Promise<Table> {
         // CPU of each bot and of this process (every emulator and the driver), over the run only.
         const pids = [...shards.map((s) => s.bot.child.pid!), process.pid];
         const cpuBefore = pids.map((pid) => readProcessCpuMs(pid) ?? Number.NaN);
+        const machineBefore = readMachineBusyMs() ?? Number.NaN;
         const started = Date.now();
         const since = performance.now();
         const perShard = MEMBERS / PROCESSES;
@@ -107,15 +110,23 @@ async function fourProcesses(notes: string[]): Promise<Table> {
           shards.map((s) => s.bot),
           JOBS,
           THEORETICAL_MS * 10 + 120_000,
-        );
+        ).catch((err: unknown) => {
+          // What the bots said is the only account of a run that stalled: kept for reading.
+          const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
+          shards.forEach((s, i) => writeFileSync(join(dir, `bot-${i}.log`), s.bot.output()));
+          throw new Error(`${message(err)} (the bots' logs are in ${dir})`);
+        });
         const completionMs = Math.max(...finished.map((f) => f.time)) - started;
         const cpuMs = pids.map((pid, i) => (readProcessCpuMs(pid) ?? Number.NaN) - cpuBefore[i]!);
+        const machineMs = (readMachineBusyMs() ?? Number.NaN) - machineBefore;
         const load = loadavg().map((l) => l.toFixed(1));
         const peaks = samplers.map((s) => Math.max(s.peakRss, s.stop()?.hwm ?? 0));
         // PostgreSQL counts a transaction's rows when it ends, and reports them within a second or so.
         await new Promise((r) => setTimeout(r, 1500));
         const writes = (await storeWrites(db)) - writesBefore;
         const emulatorCpuMs = cpuMs.pop()!;
+        const botsMs = cpuMs.reduce((a, b) => a + b, 0);
+        const restMs = machineMs - botsMs - emulatorCpuMs;
         // Discord refuses an interaction's first answer after 3 s; the job then answers in the channel.
         const answered = handles.map((h) => h.state().callbacks[0]);
         const late = answered.filter((c) => !c || c.status >= 400).length;
@@ -124,7 +135,7 @@ async function fourProcesses(notes: string[]): Promise<Table> {
           .filter(Number.isFinite);
         notes.push(
           `Dispatching the ${JOBS} commands took ${formatMs(dispatchMs)} of the completion time (one emulator process sends every interaction).`,
-          `CPU from the first dispatch to the last job (user + system, all threads): bots ${cpuMs.map((ms) => formatMs(ms)).join(' / ')}, ${formatMs(cpuMs.reduce((a, b) => a + b, 0) / JOBS)} a job between them; the emulators and the driver (one process) ${formatMs(emulatorCpuMs)}, ${formatMs(emulatorCpuMs / JOBS)} a job. Load average at the end ${load.join(' / ')} on ${cpus().length} cores.`,
+          `CPU from the first dispatch to the last job (user + system, all threads): bots ${cpuMs.map((ms) => formatMs(ms)).join(' / ')}, ${formatMs(botsMs / JOBS)} a job between them; the emulators and the driver (one process) ${formatMs(emulatorCpuMs)}, ${formatMs(emulatorCpuMs / JOBS)} a job; the whole machine was busy ${formatMs(machineMs)} (${formatMs(machineMs / JOBS)} a job, ${(machineMs / completionMs).toFixed(2)} of its ${cpus().length} cores on average), which leaves ${formatMs(restMs)} (${formatMs(restMs / JOBS)} a job) to PostgreSQL, Redis and the kernel. Load average at the end ${load.join(' / ')} on ${cpus().length} cores.`,
         );
         return {
           caption: `${PROCESSES} processes, ${JOBS} jobs from ${MEMBERS} members at GEMINI_RPM=${RPM}`,

@@ -80,5 +80,20 @@ export function readProcessCpuMs(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time the whole machine spent busy so far (every core: user, nice, system, irq, softirq), in
+ * ms; undefined off Linux. With readProcessCpuMs it shows what the processes measured leave to the
+ * rest (databases, the kernel's loopback traffic).
+ */
+export function readMachineBusyMs(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return ((user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** USER_HZ, which is 100 on every Linux this runs on (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
