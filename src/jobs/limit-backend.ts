@@ -136,8 +136,8 @@ function script(redis: Redis, name: string, lua: string, numberOfKeys?: number):
 }
 
 /**
- * Limits kept in Redis. Every call answers within LIMITS_DEADLINE_MS: when Redis is down or slow,
- * admission fails with a UserError the member sees at once, instead of the interaction timing out.
+ * Limits kept in Redis. Every call answers within LIMITS_DEADLINE_MS: when Redis is down (at once)
+ * or hangs, admission fails with a UserError the member is told, instead of waiting on Redis.
  */
 export function redisLimitBackend(
   url: string,
