@@ -5,13 +5,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DailyUsage, SpendLedger } from '../core/results.js';
 import { SHARED_STORE_DOWN, USAGE_NOT_COUNTED } from './present.js';
-import {
-  createRedisClient,
-  LIMITS_DEADLINE_MS,
-  RedisHealth,
-  redisAddress,
-  whenReady,
-} from './redis-client.js';
+import { createRedisClient, RedisHealth, redisAddress, whenReady } from './redis-client.js';
 
 /**
  * Every Redis key of the bot starts with this. Google's quota belongs to the API key's project,
@@ -136,7 +130,7 @@ function script(redis: Redis, name: string, lua: string, numberOfKeys?: number):
 }
 
 /**
- * Limits kept in Redis. Every call answers within LIMITS_DEADLINE_MS: when Redis is down (at once)
+ * Limits kept in Redis. Every call answers within REDIS_DEADLINE_MS: when Redis is down (at once)
  * or hangs, admission fails with a UserError the member is told, instead of waiting on Redis.
  */
 export function redisLimitBackend(
@@ -144,9 +138,7 @@ export function redisLimitBackend(
   prefix: string,
   log: Logger = pino({ level: 'silent' }),
 ): LimitBackend {
-  const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'), {
-    commandTimeout: LIMITS_DEADLINE_MS,
-  });
+  const redis = createRedisClient(url, new RedisHealth(log, redisAddress(url), 'per-user limits'));
   const hitWindow = script(redis, 'bananaHitWindow', HIT_WINDOW, 1);
   const reserveDaily = script(redis, 'bananaReserveDaily', RESERVE_DAILY, 1);
   const reserveSpend = script(redis, 'bananaReserveSpend', RESERVE_SPEND);

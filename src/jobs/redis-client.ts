@@ -3,20 +3,14 @@ import type { Logger } from '../logger.js';
 import { LogEvent } from '../log-events.js';
 
 /**
- * The most one Redis call may take. A Redis that hangs must fail soon enough for the member to be
- * told within Discord's 3 seconds.
+ * The most one Redis call may take unless its client says otherwise (the quota gate's does). Admission
+ * makes these calls, and an interaction whose admission is still running 1 s after Discord made it
+ * is acknowledged without waiting (discord/acknowledge.ts), so a hanging Redis still gets the
+ * member an answer. Not shorter: in a burst (hundreds of commands at once) the process's own event
+ * loop is the slow part, the reply sitting unread in the socket while the timer that gives up on it
+ * fires, and a 1 s deadline refused members whose limits Redis had answered in a millisecond.
  */
-export const REDIS_DEADLINE_MS = 1000;
-
-/**
- * The most one of admission's limit calls may take. Longer than REDIS_DEADLINE_MS: an interaction
- * whose admission is still running 1 s after Discord made it is acknowledged without waiting
- * (discord/acknowledge.ts), so a slower answer no longer costs the member their reply. And in a
- * burst (hundreds of commands at once) the process's own event loop is the slow part: the reply
- * sits unread in the socket while the timer that gives up on it fires, and a 1 s deadline refused
- * members whose limits Redis had answered in a millisecond.
- */
-export const LIMITS_DEADLINE_MS = 2000;
+export const REDIS_DEADLINE_MS = 2000;
 
 /**
  * Fail fast instead of waiting for Redis: a command sent while the connection is down fails at

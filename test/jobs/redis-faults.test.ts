@@ -220,7 +220,7 @@ describe.skipIf(redisServerMissing !== undefined)(
       const scheduled = await timed(call(g));
       redis.thaw();
       expect(!admission.ok && (admission.error as Error).message).toBe(said(SHARED_STORE_DOWN));
-      // Its own deadline (2 s), not the 1 s of other calls: admission is acknowledged by then.
+      // 2 s, not less: admission is acknowledged after 1 s whatever Redis does.
       expect(admission.ms).toBeGreaterThanOrEqual(1900);
       expect(admission.ms).toBeLessThan(2500);
       expect(!scheduled.ok && (scheduled.error as Error).message).toBe(said(SHARED_STORE_DOWN));
