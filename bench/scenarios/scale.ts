@@ -89,6 +89,7 @@ async function fourProcesses(notes: string[]): Promise<Table> {
         for (const s of shards) setPriority(s.bot.child.pid!, BOT_NICENESS);
         const samplers = shards.map((s) => new MemorySampler(s.bot.child.pid!, 200).start());
         const writesBefore = await storeWrites(db);
+        const requestsBefore = shards.map((s) => s.discord.requests.length);
         // CPU of each bot and of this process (every emulator and the driver), over the run only.
         const pids = [...shards.map((s) => s.bot.child.pid!), process.pid];
         const cpuBefore = pids.map((pid) => readProcessCpuMs(pid) ?? Number.NaN);
@@ -124,6 +125,10 @@ async function fourProcesses(notes: string[]): Promise<Table> {
         // PostgreSQL counts a transaction's rows when it ends, and reports them within a second or so.
         await new Promise((r) => setTimeout(r, 1500));
         const writes = (await storeWrites(db)) - writesBefore;
+        const requests = shards.flatMap((s, i) => s.discord.requests.slice(requestsBefore[i]));
+        const restCalls = requests.filter((r) => !r.path.startsWith('/attachments'));
+        const progressEdits = restCalls.filter((r) => r.method === 'PATCH' && r.files.length === 0).length;
+        const resultEdits = restCalls.filter((r) => r.method === 'PATCH' && r.files.length > 0).length;
         const emulatorCpuMs = cpuMs.pop()!;
         const botsMs = cpuMs.reduce((a, b) => a + b, 0);
         const restMs = machineMs - botsMs - emulatorCpuMs;
@@ -135,6 +140,7 @@ async function fourProcesses(notes: string[]): Promise<Table> {
           .filter(Number.isFinite);
         notes.push(
           `Dispatching the ${JOBS} commands took ${formatMs(dispatchMs)} of the completion time (one emulator process sends every interaction).`,
+          `Discord REST calls: ${(restCalls.length / JOBS).toFixed(2)} a job (progress edits ${(progressEdits / JOBS).toFixed(2)}, result edits ${(resultEdits / JOBS).toFixed(2)}, other ${((restCalls.length - progressEdits - resultEdits) / JOBS).toFixed(2)}).`,
           `CPU from the first dispatch to the last job (user + system, all threads): bots ${cpuMs.map((ms) => formatMs(ms)).join(' / ')}, ${formatMs(botsMs / JOBS)} a job between them; the emulators and the driver (one process) ${formatMs(emulatorCpuMs)}, ${formatMs(emulatorCpuMs / JOBS)} a job; the whole machine was busy ${formatMs(machineMs)} (${formatMs(machineMs / JOBS)} a job, ${(machineMs / completionMs).toFixed(2)} of its ${cpus().length} cores on average), which leaves ${formatMs(restMs)} (${formatMs(restMs / JOBS)} a job) to PostgreSQL, Redis and the kernel. Load average at the end ${load.join(' / ')} on ${cpus().length} cores.`,
         );
         return {
