@@ -204,7 +204,7 @@ function table(runs: readonly QuotaRun[]): Table {
 function tailNote(r: QuotaRun): string {
   const spanS = ((r.editStarts.at(-1) ?? 0) - (r.editStarts[0] ?? 0)) / 1000;
   const rate = r.editStarts.length / Math.max(spanS, 0.001);
-  return `${r.label}: ${formatMs(r.tailMs)} of the completion time came after the last Gemini answer. Message edits averaged ${rate.toFixed(0)}/s over ${spanS.toFixed(1)} s, which is discord.js's own client-side limit of 50 requests/s per process (it counts interaction-webhook edits too), and progress edits outnumbered results ${(r.progressEdits / Math.max(1, r.resultEdits)).toFixed(1)} to 1, so finished images waited in the REST queue behind progress updates.`;
+  return `${r.label}: ${formatMs(r.tailMs)} of the completion time came after the last Gemini answer. Message edits averaged ${rate.toFixed(0)}/s over ${spanS.toFixed(1)} s, and progress edits outnumbered results ${(r.progressEdits / Math.max(1, r.resultEdits)).toFixed(1)} to 1.`;
 }
 
 function gapSummary(sorted: readonly number[]): string {

@@ -1,6 +1,7 @@
 import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Config } from '../config.js';
 import { NO_PINGS } from './no-pings.js';
+import { unbindTokenlessRequests } from './unbound-requests.js';
 
 export function createDiscordClient(config: Config): Client {
   const intents = [
@@ -10,7 +11,7 @@ export function createDiscordClient(config: Config): Client {
   ];
   // Privileged: only when the operator enabled it in the Developer Portal, or Discord closes with 4014.
   if (config.messageContentIntent) intents.push(GatewayIntentBits.MessageContent);
-  return new Client({
+  const client = new Client({
     intents,
     partials: [Partials.Channel],
     // No message cache: the bot never reads one (a reply's picture, a button's message are fetched
@@ -26,4 +27,7 @@ export function createDiscordClient(config: Config): Client {
     // Belt and braces: every send also sets this explicitly.
     allowedMentions: NO_PINGS,
   });
+  // Interaction answers and edits are outside the bot's global limit (see unbound-requests.ts).
+  unbindTokenlessRequests(client.rest);
+  return client;
 }

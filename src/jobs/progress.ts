@@ -2,9 +2,10 @@ import type { Logger } from '../logger.js';
 import type { DeliveryTarget, JobStatus } from '../core/job.js';
 
 /**
- * A token bucket shared by every job's progress edits. discord.js sends at most 50 requests a
- * second in all; progress must leave room for results, or with a long queue the position edits
- * fill the budget and finished pictures wait behind them.
+ * A token bucket shared by every job's progress edits. Progress must leave room for results: an
+ * edit of an interaction's reply is outside the bot's global limit, but one in a thread (a refine)
+ * is not, and every edit costs this process and Discord the same work. With a long queue the
+ * position edits would otherwise fill the REST queue and finished pictures wait behind them.
  */
 export class EditBudget {
   private tokens: number;
