@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { LogEvent } from '../../src/log-events.js';
 import type { InteractionHandle } from '../../src/playground/discord/types.js';
+import { FIXED_IDS } from '../../src/playground/discord/world.js';
 import { startWorld, type World } from '../emulators/world.js';
 
 let world: World;
@@ -127,6 +128,61 @@ describe('operators: settings, budgets, usage, moderation, metrics', () => {
     await world.discord.waitForMessage((m) => m.channelId === modLog && m.content.includes('kraken'), 5000);
   });
 
+  test('a size kept for one role: a member with the role gets it, one without is told which role', async () => {
+    const role = FIXED_IDS.memberRole;
+    expect(await settings('restrict', { what: 'size:2K', role })).toMatch(/Saved/);
+    // The owner has no role in the emulated server; Alice has "Members".
+    const refused = await world.discord.dispatchCommand(
+      'imagine',
+      { prompt: 'a castle', size: '2K' },
+      { user: world.discord.owner },
+    );
+    const callback = await refused.waitForCallback();
+    expect((callback.body as { data: { flags: number } }).data.flags).toBe(64);
+    expect(await bodyText(refused)).toContain(`Only members with <@&${role}> can use 2K in this server.`);
+    // Other sizes stay open to everyone.
+    const open = await world.discord.dispatchCommand(
+      'imagine',
+      { prompt: 'a castle' },
+      { user: world.discord.owner },
+    );
+    await open.waitForOriginal((m) => m.attachments.length > 0, 20_000);
+    expect(world.gemini.requests).toHaveLength(1);
+    expect(world.gemini.requests[0]!.generationConfig?.imageConfig?.imageSize ?? '1K').toBe('1K');
+
+    world.gemini.reset();
+    await imagine('a castle', { size: '2K' });
+    expect(world.gemini.requests).toHaveLength(1);
+    expect(world.gemini.requests[0]!.generationConfig?.imageConfig?.imageSize).toBe('2K');
+    await settings('restrict', { what: 'size:2K' });
+  });
+
+  test('channels: elsewhere a job is refused naming the allowed channel, or in hide mode answered privately', async () => {
+    const art = world.discord.channelNamed('art');
+    await settings('channel', { channel: art, action: 'allow' });
+    const refused = await world.discord.dispatchCommand('imagine', { prompt: 'a meadow' });
+    expect(await bodyText(refused)).toContain(`I don’t make pictures in this channel. Try <#${art}>.`);
+    expect(world.gemini.requests).toHaveLength(0);
+
+    // In the allowed channel the picture is public, as usual.
+    const there = await world.discord.dispatchCommand('imagine', { prompt: 'a meadow' }, { channelId: art });
+    expect(((await there.waitForCallback()).body as { data?: { flags?: number } }).data?.flags ?? 0).toBe(0);
+    await there.waitForOriginal((m) => m.attachments.length > 0, 20_000);
+
+    await settings('other-channels', { mode: 'hide' });
+    const before = finished();
+    const hidden = await world.discord.dispatchCommand('imagine', { prompt: 'a quiet meadow' });
+    // Deferred privately: only the member sees the reply, which becomes the picture.
+    const deferral = await hidden.waitForCallback();
+    expect(deferral.body).toMatchObject({ type: 5, data: { flags: 64 } });
+    const picture = await hidden.waitForOriginal((m) => m.attachments.length > 0, 20_000);
+    expect(picture.flags & 64).toBe(64);
+    expect(picture.channelId).toBe(world.discord.channelId);
+    await world.bot.waitForLog(() => finished() > before);
+
+    await settings('reset', { setting: 'channels' });
+  });
+
   test('a server budget that runs out refuses the next job with the reset time', async () => {
     const spent = costRows().reduce((sum, r) => sum + r.cost_usd, 0);
     // Room for one 1K flash picture ($0.067) and not two.
@@ -159,7 +215,9 @@ describe('operators: settings, budgets, usage, moderation, metrics', () => {
     const m = await world.discord.dispatchCommand('usage', {}, { user: world.discord.owner });
     const manager = (await m.waitForOriginal((x) => x.content.length > 0)).content;
     const total = rows.reduce((n, r) => n + r.cost_usd, 0);
-    expect(manager).toContain(`**This server**\nToday: ${pictures} pictures, about ${usd(total)}`);
+    const all = rows.reduce((n, r) => n + r.images_delivered, 0);
+    expect(all).toBeGreaterThan(pictures);
+    expect(manager).toContain(`**This server**\nToday: ${all} pictures, about ${usd(total)}`);
     expect(manager).toContain(`1. <@${alice}>: ${pictures} pictures, about ${usd(spent)}`);
   });
 
