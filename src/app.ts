@@ -29,6 +29,7 @@ import { ModerationLog } from './discord/moderation-log.js';
 import { ServerSettings } from './discord/server-settings.js';
 import { SpendBudgets } from './jobs/budgets.js';
 import { Metrics } from './metrics/metrics.js';
+import { AdmissionLoad } from './discord/acknowledge.js';
 import { localeProblems, spokenLanguages } from './text/catalogue.js';
 import { startMetricsServer } from './metrics/server.js';
 
@@ -129,6 +130,7 @@ export async function createApp(config: Config, log: Logger, hooks: AppHooks = {
     store,
     models,
     replyThrottle: new ReplyThrottle(),
+    admissions: new AdmissionLoad(),
     settings,
     blockedWords: new BlockedWords(config.blockedWords),
     limits,

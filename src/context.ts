@@ -1,3 +1,4 @@
+import type { AdmissionLoad } from './discord/acknowledge.js';
 import type { Config } from './config.js';
 import type { ModelRoster } from './core/model-roster.js';
 import type { JobPipeline } from './jobs/pipeline.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   readonly store: Store;
   /** Public refusals to messages: at most one per member per minute. */
   readonly replyThrottle: ReplyThrottle;
+  /** Interactions whose jobs are in admission unacknowledged: a burst is acknowledged at once. */
+  readonly admissions: AdmissionLoad;
   /** The models offered right now (the configured ones less those found gone at start-up). */
   readonly models: ModelRoster;
   /** Each server's /settings, checked against the operator's limits. */

@@ -20,6 +20,19 @@ export const EARLY_ACK_MS = 1000;
 type PrivatePayload = Pick<MessageCreateOptions, 'content' | 'allowedMentions'>;
 
 /**
+ * How many jobs may be in admission unacknowledged at once before the next is acknowledged at
+ * once. In a burst (hundreds of commands in a second) the process itself is the slow part: every
+ * admission waits behind the others' work, and so does the timer of EARLY_ACK_MS, so deferrals
+ * made after admission, or by that timer, reached Discord past its 3 s.
+ */
+export const BURST_ADMISSIONS = 8;
+
+/** A process's jobs in admission without an acknowledgement yet (see BURST_ADMISSIONS). */
+export class AdmissionLoad {
+  unacknowledged = 0;
+}
+
+/**
  * An interaction's first answer. Normally the job's deferral, made once the job is admitted; a
  * refusal is then a private reply. When admission is slow, the deferral is made early (see
  * EARLY_ACK_MS), and a refusal that follows it is still said to the member alone.
@@ -27,22 +40,32 @@ type PrivatePayload = Pick<MessageCreateOptions, 'content' | 'allowedMentions'>;
 export class Acknowledgement {
   private deferral: Promise<boolean> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Counted in the load's unacknowledged admissions. */
+  private counted = false;
   /** Why the deferral failed, when it did. */
   failure: unknown;
 
   constructor(
     private readonly interaction: AnsweredInteraction,
+    private readonly load: AdmissionLoad = new AdmissionLoad(),
     private readonly afterMs: number = EARLY_ACK_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
   /**
    * The job is about to be admitted: defers it (privately or not) if admission has not answered by
-   * `afterMs` after the interaction was made (at once, if that is past). By Discord's clock: a
-   * clock of ours that runs behind waits no longer than `afterMs` from now.
+   * `afterMs` after the interaction was made (at once, if that is past), or at once if the process
+   * already has BURST_ADMISSIONS jobs in admission unacknowledged. By Discord's clock: a clock of
+   * ours that runs behind waits no longer than `afterMs` from now.
    */
   soon(privately: boolean): void {
     if (this.deferral || this.timer) return;
+    if (this.load.unacknowledged >= BURST_ADMISSIONS) {
+      void this.defer(privately);
+      return;
+    }
+    this.counted = true;
+    this.load.unacknowledged++;
     const wait = Math.min(this.afterMs, this.interaction.createdTimestamp + this.afterMs - this.now());
     this.timer = setTimeout(() => void this.defer(privately), Math.max(0, wait));
   }
@@ -76,6 +99,8 @@ export class Acknowledgement {
   private stopTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.counted) this.load.unacknowledged--;
+    this.counted = false;
   }
 }
 

@@ -56,12 +56,13 @@ export interface JobOrigin {
  * once the job is admitted, or earlier when admission is slow (Acknowledgement).
  */
 export function interactionOrigin(
+  ctx: Pick<AppContext, 'admissions'>,
   interaction: JobInteraction,
   voice: Voice,
   prompt: string,
   serverVoice?: Voice,
 ): JobOrigin {
-  const ack = new Acknowledgement(interaction);
+  const ack = new Acknowledgement(interaction, ctx.admissions);
   return {
     shownPrompt: prompt,
     voice,
@@ -153,7 +154,7 @@ export async function submitInteractionJob(
   return submitJob(
     ctx,
     requestFrom(interaction, what),
-    interactionOrigin(interaction, voice, what.prompt, await interactionServerVoice(ctx, interaction)),
+    interactionOrigin(ctx, interaction, voice, what.prompt, await interactionServerVoice(ctx, interaction)),
   );
 }
 

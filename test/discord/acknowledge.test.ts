@@ -1,6 +1,12 @@
 import { MessageFlags } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { Acknowledgement, answerPrivately, type AnsweredInteraction } from '../../src/discord/acknowledge.js';
+import {
+  Acknowledgement,
+  AdmissionLoad,
+  answerPrivately,
+  BURST_ADMISSIONS,
+  type AnsweredInteraction,
+} from '../../src/discord/acknowledge.js';
 
 /**
  * An interaction as discord.js keeps it: `deferred`, `ephemeral` and `replied` change as its answers
@@ -44,7 +50,7 @@ function interactionMadeAt(createdTimestamp: number, { deferFails = false } = {}
 /** An interaction made now whose admission outlasted the delay: deferred early (privately or not). */
 async function deferredEarly(privately: boolean) {
   const made = interactionMadeAt(Date.now());
-  const ack = new Acknowledgement(made.interaction, 1000);
+  const ack = new Acknowledgement(made.interaction, new AdmissionLoad(), 1000);
   ack.soon(privately);
   await vi.advanceTimersByTimeAsync(1500);
   return { ...made, ack };
@@ -62,7 +68,7 @@ describe('acknowledging an interaction whose admission may be slow', () => {
 
   test('admission that answers in time: one private reply for a refusal, no deferral', async () => {
     const { interaction, calls } = interactionMadeAt(Date.now());
-    const ack = new Acknowledgement(interaction, 1000);
+    const ack = new Acknowledgement(interaction, new AdmissionLoad(), 1000);
     ack.soon(false);
     await vi.advanceTimersByTimeAsync(300);
     await ack.refuse(SAID);
@@ -72,7 +78,7 @@ describe('acknowledging an interaction whose admission may be slow', () => {
 
   test('admission still running 1 s after the interaction was made: it is deferred then, publicly', async () => {
     const { interaction, calls } = interactionMadeAt(Date.now() - 200);
-    new Acknowledgement(interaction, 1000).soon(false);
+    new Acknowledgement(interaction, new AdmissionLoad(), 1000).soon(false);
     await vi.advanceTimersByTimeAsync(799);
     expect(calls).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -81,14 +87,44 @@ describe('acknowledging an interaction whose admission may be slow', () => {
 
   test('an interaction that reached the bot late is deferred at once, privately when the job is private', async () => {
     const { interaction, calls } = interactionMadeAt(Date.now() - 1500);
-    new Acknowledgement(interaction, 1000).soon(true);
+    new Acknowledgement(interaction, new AdmissionLoad(), 1000).soon(true);
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual([{ method: 'deferReply', options: { flags: MessageFlags.Ephemeral } }]);
   });
 
+  test('in a burst, a job that finds BURST_ADMISSIONS others in admission unacknowledged is deferred at once', async () => {
+    const load = new AdmissionLoad();
+    const waiting = Array.from({ length: BURST_ADMISSIONS }, () => {
+      const made = interactionMadeAt(Date.now());
+      const ack = new Acknowledgement(made.interaction, load, 1000);
+      ack.soon(false);
+      return { ...made, ack };
+    });
+    expect(load.unacknowledged).toBe(BURST_ADMISSIONS);
+    const next = interactionMadeAt(Date.now());
+    new Acknowledgement(next.interaction, load, 1000).soon(true);
+    // At once, before any timer: the others still wait for their admissions.
+    expect(next.calls).toEqual([{ method: 'deferReply', options: { flags: MessageFlags.Ephemeral } }]);
+    expect(waiting.flatMap((w) => w.calls)).toEqual([]);
+
+    // One admission answers (a refusal, replied privately) and another's timer defers it: room
+    // again for two jobs to wait for their admission.
+    await waiting[0]!.ack.refuse(SAID);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(load.unacknowledged).toBe(BURST_ADMISSIONS - 1);
+    const calm = interactionMadeAt(Date.now());
+    new Acknowledgement(calm.interaction, load, 1000).soon(false);
+    expect(calm.calls).toEqual([]);
+    expect(load.unacknowledged).toBe(BURST_ADMISSIONS);
+    await vi.advanceTimersByTimeAsync(1000);
+    // Every timer fired: the load is back to none, each counted once.
+    expect(load.unacknowledged).toBe(0);
+    expect(calm.calls).toEqual([{ method: 'deferReply', options: {} }]);
+  });
+
   test('a clock behind Discord’s waits no longer than the delay from now', async () => {
     const { interaction, calls } = interactionMadeAt(Date.now() + 60_000);
-    new Acknowledgement(interaction, 1000).soon(false);
+    new Acknowledgement(interaction, new AdmissionLoad(), 1000).soon(false);
     await vi.advanceTimersByTimeAsync(1000);
     expect(methods(calls)).toEqual(['deferReply']);
   });
@@ -119,7 +155,7 @@ describe('acknowledging an interaction whose admission may be slow', () => {
 
   test('a job admitted in time is deferred then, and the timer never fires', async () => {
     const { interaction, calls } = interactionMadeAt(Date.now());
-    const ack = new Acknowledgement(interaction, 1000);
+    const ack = new Acknowledgement(interaction, new AdmissionLoad(), 1000);
     ack.soon(true);
     await vi.advanceTimersByTimeAsync(100);
     const deferring = ack.defer(false);
@@ -130,7 +166,7 @@ describe('acknowledging an interaction whose admission may be slow', () => {
 
   test('a refusal while the early deferral is still in flight waits for it, then follows up', async () => {
     const { interaction, calls } = interactionMadeAt(Date.now() - 2000);
-    const ack = new Acknowledgement(interaction, 1000);
+    const ack = new Acknowledgement(interaction, new AdmissionLoad(), 1000);
     ack.soon(false);
     await vi.advanceTimersByTimeAsync(0);
     // The deferral's answer has not landed: discord.js does not yet say the interaction is deferred.
@@ -143,7 +179,7 @@ describe('acknowledging an interaction whose admission may be slow', () => {
 
   test('a deferral Discord refused: the job is told so (false), and a refusal has no way left to the member', async () => {
     const { interaction } = interactionMadeAt(Date.now() - 5000, { deferFails: true });
-    const ack = new Acknowledgement(interaction, 1000);
+    const ack = new Acknowledgement(interaction, new AdmissionLoad(), 1000);
     ack.soon(false);
     await vi.advanceTimersByTimeAsync(50);
     expect(await ack.defer(false)).toBe(false);

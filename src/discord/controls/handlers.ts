@@ -133,7 +133,13 @@ async function submitAction(
   await submitJob(
     ctx,
     requestFrom(interaction, plan.request),
-    interactionOrigin(interaction, voice, plan.shownPrompt, await interactionServerVoice(ctx, interaction)),
+    interactionOrigin(
+      ctx,
+      interaction,
+      voice,
+      plan.shownPrompt,
+      await interactionServerVoice(ctx, interaction),
+    ),
   );
 }
 
@@ -175,7 +181,7 @@ async function submitEdit(
   if (!parent) throw unknown();
   const lineage = await ctx.store.lineage(parent.messageId);
   // The modal's own answer is private whatever the job: it only says where the edit goes.
-  const ack = new Acknowledgement(interaction);
+  const ack = new Acknowledgement(interaction, ctx.admissions);
   const origin: JobOrigin = {
     shownPrompt: instruction,
     voice,
