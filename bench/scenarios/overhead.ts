@@ -90,7 +90,8 @@ export async function overheadScenario(tap: HttpTap): Promise<ScenarioReport> {
     await withWorld({ env: { GEMINI_CONCURRENCY: '1' } }, async (world) => {
       await world.gemini.warmUp([{ model: 'gemini-3.1-flash-image' }]);
       let model = 'gemini-3.1-flash-image';
-      for (const variant of VARIANTS) {
+      // OVERHEAD_ROWS=1 measures only the first row(s), while working on the bot's own path.
+      for (const variant of VARIANTS.slice(0, Number(process.env.OVERHEAD_ROWS ?? VARIANTS.length))) {
         if (variant.model !== model) {
           await world.bot.stop('SIGKILL');
           await world.startBot({ GEMINI_MODEL: variant.model });
