@@ -47,7 +47,7 @@ export class Acknowledgement {
 
   constructor(
     private readonly interaction: AnsweredInteraction,
-    private readonly load: AdmissionLoad = new AdmissionLoad(),
+    private readonly load: AdmissionLoad,
     private readonly afterMs: number = EARLY_ACK_MS,
     private readonly now: () => number = Date.now,
   ) {}
