@@ -21,8 +21,9 @@ export function procfileEnv(): Record<string, string> {
   const words = line?.slice('worker:'.length).trim().split(/\s+/) ?? [];
   const env: Record<string, string> = {};
   while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=\S*$/.test(words[0]!)) {
-    const [name, value] = words.shift()!.split('=') as [string, string];
-    env[name] = value;
+    const word = words.shift()!;
+    const at = word.indexOf('=');
+    env[word.slice(0, at)] = word.slice(at + 1);
   }
   if (words.join(' ') !== 'node dist/src/index.js') {
     throw new Error(`Procfile: expected "worker: [NAME=value ...] node dist/src/index.js", got "${line}"`);
