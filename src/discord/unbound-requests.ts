@@ -12,7 +12,7 @@ import { REST, RESTEvents, type RestEvents } from 'discord.js';
  * Requests with the token keep the global limit. Events of the second manager are told on the
  * client's, so whoever listens there (rate limits, invalid requests) hears of both.
  */
-export function unbindTokenlessRequests(rest: REST): REST {
+export function unbindTokenlessRequests(rest: REST): void {
   const tokenless = new REST({ ...rest.options, globalRequestsPerSecond: Infinity });
   const bound = rest.queueRequest.bind(rest);
   rest.queueRequest = (request) =>
@@ -20,5 +20,4 @@ export function unbindTokenlessRequests(rest: REST): REST {
   for (const event of Object.values(RESTEvents)) {
     tokenless.on(event, (...args: RestEvents[typeof event]) => rest.emit(event, ...args));
   }
-  return tokenless;
 }
