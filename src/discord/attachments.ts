@@ -12,6 +12,22 @@ export function isImageAttachment(a: Pick<Attachment, 'contentType' | 'name'>): 
   return a.contentType?.startsWith('image/') === true || IMAGE_EXT.test(a.name);
 }
 
+/**
+ * When a signed Discord CDN link stops working (ms), from its `ex` parameter (hex seconds), or
+ * undefined for a link that does not say. An upload's link lasts about a day; a message's images
+ * get fresh links whenever the message is fetched again, an upload to a slash command never does.
+ */
+export function linkExpiresAt(url: string): number | undefined {
+  let ex: string | null;
+  try {
+    ex = new URL(url).searchParams.get('ex');
+  } catch {
+    return undefined;
+  }
+  if (ex === null || !/^[0-9a-f]{1,12}$/i.test(ex)) return undefined;
+  return Number.parseInt(ex, 16) * 1000;
+}
+
 /** A message's images, in order: what "picture n" and a stored attachment index count. */
 export function messageImages(message: Message): Attachment[] {
   return [...message.attachments.values()].filter(isImageAttachment);
@@ -85,6 +101,7 @@ export function replaySource(client: Client, replay: ReplayInput): InputSource {
     async url() {
       const channel = await client.channels.fetch(replay.channelId).catch(() => null);
       if (!channel?.isTextBased()) throw new UserError(phrase('refine.cannotSee'));
+      // Never from a cache (the client keeps no messages): a message fetched again has fresh links.
       const message = await channel.messages.fetch(replay.messageId).catch(() => undefined);
       const image = message && messageImages(message)[replay.index];
       if (!image) throw new UserError(phrase('refine.pictureGone'));

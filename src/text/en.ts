@@ -296,6 +296,8 @@ export const en = {
     deletedDone: 'Deleted.',
     cannotDelete: 'I could not delete this picture; it may already be gone.',
     noPicture: 'This result has no picture {{number}}.',
+    uploadsExpired:
+      'The images uploaded for this picture are gone from Discord (uploads last about a day), so I cannot make it again. Run `/edit` again with them.',
     modelGone:
       'The model that made this picture ({{model}}) is not offered any more, so I cannot make it again.',
     noUpscaleModel: 'No model I offer right now makes {{size}} pictures, so I cannot upscale this one.',

@@ -5,7 +5,8 @@ import { describe, expect, test } from 'vitest';
 import type { ControlRecord, ReplayInput } from '../../src/core/controls.js';
 import type { InputSource } from '../../src/core/job.js';
 import { upscaleSizes } from '../../src/core/model-controls.js';
-import { mayDelete, planAction } from '../../src/discord/controls/actions.js';
+import { linkExpiresAt } from '../../src/discord/attachments.js';
+import { mayDelete, planAction, uploadsGone } from '../../src/discord/controls/actions.js';
 import {
   CUSTOM_ID_MAX,
   encodeControlId,
@@ -103,7 +104,8 @@ const record = (over: Partial<ControlRecord['request']> = {}, model = PRO): Cont
     ...over,
   },
 });
-const ctx = { offered: [FLASH, PRO], sources, picture: 2 };
+const NOW = Date.parse('2026-12-02T12:00:00Z');
+const ctx = { offered: [FLASH, PRO], sources, picture: 2, now: NOW };
 const ok = (plan: ReturnType<typeof planAction>) => {
   if (!plan.ok) throw new Error(ENGLISH.say(plan.message));
   return plan;
@@ -177,6 +179,48 @@ describe('actions as jobs', () => {
       ok: false,
       message: expect.stringContaining(LITE),
     });
+  });
+
+  test('an upload whose link has expired (or is about to) stops Reroll and Remix, and says to run /edit again', () => {
+    // Discord's signed links: `ex` is when the link stops working, in hex seconds.
+    const link = (expiresAt: number) =>
+      `https://cdn.discordapp.com/attachments/1/2/hat.png?ex=${Math.floor(expiresAt / 1000).toString(16)}&is=0&hm=ab&`;
+    const withLink = (url: string) => record({ inputs: [{ kind: 'link', filename: 'hat.png', url }] });
+    const gone = {
+      ok: false,
+      message:
+        'The images uploaded for this picture are gone from Discord (uploads last about a day), so I cannot make it again. Run `/edit` again with them.',
+    };
+    for (const expiresAt of [NOW - 1000, NOW + 60_000]) {
+      expect(inEnglish(planAction(withLink(link(expiresAt)), 'reroll', ctx))).toEqual(gone);
+      expect(inEnglish(planAction(withLink(link(expiresAt)), 'remix', { ...ctx, prompt: 'a wolf' }))).toEqual(
+        gone,
+      );
+    }
+    // An hour left is enough; a link that does not say when it ends is tried.
+    expect(planAction(withLink(link(NOW + 3_600_000)), 'reroll', ctx).ok).toBe(true);
+    expect(planAction(withLink('https://cdn.discordapp.com/hat.png'), 'reroll', ctx).ok).toBe(true);
+    // Vary and Upscale use the result's own picture, whose message always gives a fresh link.
+    expect(planAction(withLink(link(NOW - 1000)), 'vary-subtle', ctx).ok).toBe(true);
+    // A kept image of a message is fetched again, so it never expires.
+    const ofMessage = record({
+      inputs: [{ kind: 'attachment', filename: 'a.png', channelId: 'c', messageId: 'm', index: 0 }],
+    });
+    expect(uploadsGone(ofMessage.request, NOW)).toBeUndefined();
+  });
+
+  test('a link’s end is read from its `ex` (hex seconds); anything else is unknown', () => {
+    expect(linkExpiresAt('https://cdn.discordapp.com/a.png?ex=6752c2f0&is=67517170&hm=ab&')).toBe(
+      0x6752c2f0 * 1000,
+    );
+    for (const url of [
+      'https://cdn.discordapp.com/a.png',
+      'https://x/a.png?ex=zz',
+      'not a url',
+      'https://x/?ex=',
+    ]) {
+      expect(linkExpiresAt(url)).toBeUndefined();
+    }
   });
 
   test('Upscale offers only sizes above the picture’s that an offered model makes', () => {

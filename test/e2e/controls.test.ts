@@ -231,6 +231,57 @@ describe('controls under every picture', () => {
   });
 });
 
+describe('uploads kept only as links', () => {
+  /** /edit with one upload as `user`, resolved with the picture's message once it is stored. */
+  const edit = (user: FakeUser, prompt: string, data: Buffer) =>
+    afterNextJob(async () => {
+      const image = { filename: 'hat.png', data };
+      const h = await world.discord.dispatchCommand('edit', { prompt, image }, { user });
+      return h.waitForOriginal(withPicture, 20_000);
+    });
+
+  test('Reroll of an /edit sends the upload again; once its link has expired, Reroll and Remix say so and make nothing, and Vary still works', async () => {
+    const user = member();
+    const hat = await png(30, 30, { r: 10, g: 200, b: 10 });
+    const fresh = await edit(user, 'a hat on a cat', hat);
+    world.gemini.reset();
+    await pressForPicture(fresh, 'reroll', user);
+    expect(world.gemini.requests[0]!.images.map((i) => i.data)).toEqual([hat]);
+
+    // Links handed out from now on last 3 s instead of Discord's day.
+    world.discord.setLinkLifetime(3);
+    const other = member();
+    try {
+      const old = await edit(other, 'a hat on a dog', hat);
+      // As Discord's CDN: a link past its `ex` is refused, and the same message fetched again has a working one.
+      const link = old.attachments[0]!.url;
+      const ex = Number.parseInt(new URL(link).searchParams.get('ex')!, 16) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, ex - Date.now()) + 100));
+      const stale = await fetch(link);
+      expect([stale.status, await stale.text()]).toEqual([404, 'This content is no longer available.']);
+
+      world.gemini.reset();
+      const gone =
+        '⚠️ The images uploaded for this picture are gone from Discord (uploads last about a day), so I cannot make it again. Run `/edit` again with them.';
+      expect(await privateAnswer(await press(old, 'reroll', other))).toBe(gone);
+      // Remix says it before asking for a prompt the member would type for nothing.
+      const remix = await press(old, 'remix', other);
+      expect(await privateAnswer(remix)).toBe(gone);
+      expect(remix.state().modal).toBeNull();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(world.gemini.requests).toHaveLength(0);
+
+      // Vary works from the result's own picture, whose message Discord hands out with a fresh link.
+      await pressForPicture(old, 'vary-subtle', member());
+      expect(world.gemini.requests).toHaveLength(1);
+      expect(sameBytes(world.gemini.requests[0]!.images[0]!.data, old.attachments[0]!)).toBe(true);
+    } finally {
+      world.discord.setLinkLifetime(86_400);
+    }
+    expect(world.discord.violations).toEqual([]);
+  });
+});
+
 describe('context menus', () => {
   test('Edit with Gemini edits every image of a message; a message without images gets a private answer', async () => {
     const [a, b] = [await png(20, 20, { r: 200, g: 0, b: 0 }), await png(20, 20, { r: 0, g: 0, b: 200 })];

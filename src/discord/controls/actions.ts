@@ -4,6 +4,7 @@ import type { InputSource, JobRequest } from '../../core/job.js';
 import { checkControls, upscaleModel, type UpscaleSize } from '../../core/model-controls.js';
 import { modelInfo } from '../../core/models.js';
 import { phrase, type Phrase } from '../../text/catalogue.js';
+import { linkExpiresAt } from '../attachments.js';
 import type { ControlAction } from './custom-id.js';
 
 /** A request without its member and place: those are whoever pressed the button, and where. */
@@ -34,6 +35,25 @@ export interface ActionContext {
   readonly prompt?: string;
   /** The picture the action is for, from 1. */
   readonly picture: number;
+  /** The time now (ms): uploads kept only as links stop working about a day after the command. */
+  readonly now: number;
+}
+
+/** A job may wait in line for a while: a link about to stop working is as good as gone. */
+const LINK_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Why a stored request cannot be made again because the images uploaded to its command are no
+ * longer on Discord's CDN (their links expired), or undefined when it can. Checked before anything
+ * is counted, and before Remix asks for a prompt the member would type for nothing.
+ */
+export function uploadsGone(request: ControlRecord['request'], now: number): Phrase | undefined {
+  const expired = request.inputs.some((input) => {
+    if (input.kind !== 'link') return false;
+    const expiresAt = linkExpiresAt(input.url);
+    return expiresAt !== undefined && expiresAt <= now + LINK_MARGIN_MS;
+  });
+  return expired ? phrase('controls.uploadsExpired') : undefined;
 }
 
 // Instructions to Gemini, not words a member reads: the member sees their own prompt echoed.
@@ -71,6 +91,8 @@ export function planAction(record: ControlRecord, action: JobAction, ctx: Action
     case 'reroll':
     case 'remix': {
       if (!model) return { ok: false, message: phrase('controls.modelGone', { model: record.model }) };
+      const gone = uploadsGone(request, ctx.now);
+      if (gone) return { ok: false, message: gone };
       const prompt = action === 'remix' && ctx.prompt !== undefined ? ctx.prompt : request.prompt;
       return {
         ok: true,

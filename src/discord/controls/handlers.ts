@@ -23,7 +23,7 @@ import {
   submitJob,
   type JobOrigin,
 } from '../submit.js';
-import { mayDelete, planAction, type JobAction } from './actions.js';
+import { mayDelete, planAction, uploadsGone, type JobAction } from './actions.js';
 import { encodeControlId, parseControlId, parsePickValue, type ControlAction } from './custom-id.js';
 import { submitMessageEdit } from './message-edit.js';
 import { editModal, modalText, remixModal } from './modals.js';
@@ -90,6 +90,8 @@ async function run(
     return submitEdit(interaction, pressed, ctx, voice);
   }
   if (action === 'remix' && !interaction.isModalSubmit()) {
+    const gone = uploadsGone(record.request, Date.now());
+    if (gone) throw new UserError(gone);
     const customId = encodeControlId({ kind: 'action', action, controlId: record.controlId, picture });
     return interaction.showModal(remixModal(voice, customId, record.request.shownPrompt));
   }
@@ -124,6 +126,7 @@ async function submitAction(
     picture,
     history,
     prompt,
+    now: Date.now(),
     sources: {
       replay: (input) => replaySource(interaction.client, input),
       picture: (index) => pictureSource(interaction.client, record, index),

@@ -143,6 +143,9 @@ export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promis
       if (!file) throw new Error(`the emulator's CDN does not serve ${attachmentUrl}`);
       return file.data;
     },
+    setLinkLifetime: (seconds) => {
+      world.linkLifetimeSeconds = seconds;
+    },
     dmChannelId: (user) => world.dmChannelFor(user).id,
     closeGateway: (code) => gateway.closeAll(code),
     setBotPermissions: (permissions) => {

@@ -220,7 +220,7 @@ export function messagePayload(
       return user ? [userPayload(user)] : [];
     }),
     mention_roles: [],
-    attachments: visible ? message.attachments : [],
+    attachments: visible ? world.freshLinks(message.attachments) : [],
     embeds: visible ? message.embeds : [],
     components: visible ? message.components : [],
     pinned: false,

@@ -138,8 +138,11 @@ async function serveCdn(core: EmulatorCore, req: IncomingMessage, res: ServerRes
   const file = attachmentId ? core.world.files.get(attachmentId) : undefined;
   const found =
     segments.length === 4 && file !== undefined && file.channelId === channelId && file.filename === filename;
+  // A signed link past its `ex` (hex seconds) is refused, as Discord's CDN does.
+  const ex = url.searchParams.get('ex');
+  const expired = ex !== null && Number.parseInt(ex, 16) * 1000 <= Date.now();
   for await (const _chunk of req as AsyncIterable<Buffer>) void _chunk;
-  const status = !found ? 404 : method === 'GET' || method === 'HEAD' ? 200 : 405;
+  const status = !found || expired ? 404 : method === 'GET' || method === 'HEAD' ? 200 : 405;
   if (status === 200 && file) {
     res.writeHead(200, {
       'content-type': file.contentType,
@@ -149,7 +152,9 @@ async function serveCdn(core: EmulatorCore, req: IncomingMessage, res: ServerRes
     res.end(method === 'HEAD' ? undefined : file.data);
   } else {
     res.writeHead(status, { 'content-type': 'text/plain' });
-    res.end(status === 404 ? 'Not Found' : 'Method Not Allowed');
+    res.end(
+      expired ? 'This content is no longer available.' : status === 404 ? 'Not Found' : 'Method Not Allowed',
+    );
   }
   core.record({
     method,

@@ -302,6 +302,8 @@ export interface DiscordEmulator {
   waitForMessage(pred: (m: MessageRecord) => boolean, timeoutMs?: number): Promise<MessageRecord>;
   interaction(id: string): InteractionState;
   fetchAttachment(url: string): Buffer;
+  /** How long CDN links handed out from now on stay valid (Discord: a day, 86400 s). */
+  setLinkLifetime(seconds: number): void;
   /** The DM channel between the bot and this user (created on first use). */
   dmChannelId(user: FakeUser): string;
   closeGateway(code: number): void;

@@ -6,7 +6,14 @@ import {
   ORDINARY_MEMBER_PERMISSIONS,
   hasPermission,
 } from './permissions.js';
-import type { FakeUser, InteractionState, MessageRecord, RegisteredCommand, ThreadRecord } from './types.js';
+import type {
+  AttachmentRecord,
+  FakeUser,
+  InteractionState,
+  MessageRecord,
+  RegisteredCommand,
+  ThreadRecord,
+} from './types.js';
 
 export const ChannelType = { GuildText: 0, DM: 1, PublicThread: 11 } as const;
 
@@ -80,6 +87,8 @@ export class World {
   readonly interactions = new Map<string, InteractionState>();
   readonly interactionByToken = new Map<string, InteractionState>();
   baseUrl = '';
+  /** How long a CDN link stays valid after it is handed out (Discord: a day); tests shorten it. */
+  linkLifetimeSeconds = 86_400;
 
   constructor(readonly settings: WorldSettings) {
     // Newer applications share their id with their bot user.
@@ -227,10 +236,25 @@ export class World {
   }
 
   cdnUrl(file: StoredFile): string {
-    // Discord signs CDN links (ex/is/hm); bots must keep the query when downloading.
+    // Discord signs CDN links (ex/is/hm); bots must keep the query when downloading. `ex` is when
+    // the link stops working, in hex seconds; the CDN then answers 404.
     const issued = Math.floor(Date.now() / 1000);
-    const query = `ex=${(issued + 86_400).toString(16)}&is=${issued.toString(16)}&hm=${file.id.slice(-8)}&`;
+    const expires = issued + this.linkLifetimeSeconds;
+    const query = `ex=${expires.toString(16)}&is=${issued.toString(16)}&hm=${file.id.slice(-8)}&`;
     return `${this.baseUrl}/attachments/${file.channelId}/${file.id}/${encodeURIComponent(file.filename)}?${query}`;
+  }
+
+  /**
+   * A message's attachments with links signed now: Discord refreshes the links of every message it
+   * hands out, so a message fetched again always has working ones.
+   */
+  freshLinks(attachments: readonly AttachmentRecord[]): AttachmentRecord[] {
+    return attachments.map((a) => {
+      const file = this.files.get(a.id);
+      if (!file) return a;
+      const url = this.cdnUrl(file);
+      return { ...a, url, proxy_url: url };
+    });
   }
 }
 
