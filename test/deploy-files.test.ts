@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { procfileEnv } from './emulators/bot-process.js';
 
 const envExample = parse(readFileSync('.env.example'));
 const dockerfile = readFileSync('Dockerfile', 'utf8');
@@ -25,6 +26,13 @@ describe('what an operator copies', () => {
     const users = [...dockerfile.matchAll(/^USER (\S+)$/gm)].map((m) => m[1]);
     expect(users.at(-1)).toBeDefined();
     expect(users.at(-1)).not.toMatch(/^(root|0)$/);
+  });
+
+  test('the container image sets the same allocator variables as the Procfile', () => {
+    const malloc = Object.entries(procfileEnv()).filter(([name]) => name.startsWith('MALLOC_'));
+    expect(malloc.map(([name]) => name).sort()).toEqual(['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']);
+    for (const [name, value] of malloc)
+      expect(dockerfile).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));
   });
 
   test('a .env copied from .env.example with the two secrets filled in is a valid configuration', () => {
