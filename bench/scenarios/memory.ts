@@ -28,8 +28,8 @@ interface Run {
 
 /**
  * Scenario 4: peak RSS of the bot with 100 /edit jobs of 3 x 8 MB inputs queued at once. Run as
- * the Procfile runs the bot, and again with glibc's default malloc arenas, to show what that
- * setting is worth.
+ * the Procfile runs the bot, and again with glibc's malloc defaults, to show what the Procfile's
+ * two allocator settings are worth.
  */
 export async function memoryScenario(): Promise<ScenarioReport> {
   const inputs = await eightMegabyteInputs();

@@ -248,8 +248,9 @@ describe('uploads kept only as links', () => {
     await pressForPicture(fresh, 'reroll', user);
     expect(world.gemini.requests[0]!.images.map((i) => i.data)).toEqual([hat]);
 
-    // Links handed out from now on last 3 s instead of Discord's day.
-    world.discord.setLinkLifetime(3);
+    // Links handed out from now on last 5-6 s (signed to the second) instead of Discord's day:
+    // time enough for a slow machine to download the upload.
+    world.discord.setLinkLifetime(6);
     const other = member();
     try {
       const old = await edit(other, 'a hat on a dog', hat);
